@@ -1,0 +1,1 @@
+import kb_main
