@@ -3,12 +3,11 @@
 import kb_board as B
 
 FW = '0.1.0'
-SYS = ('hello', 'ping', 'deadman', 'reset', 'reboot')
+SYS = ('hello', 'ping', 'deadman', 'reset', 'reboot', 'pin', 'led', 'button')
 
 
-class Err(Exception):
-    # Err(code, message) is answered as 'err CODE message'
-    pass
+# raise Err(code, message) in a verb: answered as 'err CODE message' (a class would cost RAM)
+Err = ValueError
 
 
 def num(a, i, lo, hi, what):
@@ -48,62 +47,56 @@ class Agent:
         while b'\n' in b:
             ln, b = b.split(b'\n', 1)
             if ln:
-                self.handle(ln)
+                self.out(*self.handle(ln))
         if len(b) > B.LINE:
             b = b''
-            self.say(None, 'err E_LONG line over %d bytes' % B.LINE)
+            self.out(None, 'err E_LONG line too long')
         self.buf = b
 
     def handle(self, ln):
+        # -> (reply head, or None when a person typed the line; answer text)
         try:
             s = str(ln, 'ascii')
         except Exception:
             s = '\0'
         f = s[-6:-4] == ' *'
+        c = s[-4:]
         if f:
-            c = s[-4:]
             s = s[:-6]
-        k = ck(s)
         w = s.split()
-        rid = w.pop(0) if f and w and w[0].isdigit() else None
+        r = '@' + w.pop(0) if f and w and w[0].isdigit() else None
+        k = ck(s)
         if not k or not w:
-            return self.say(rid, 'err E_FRAME not a command')
+            return r, 'err E_FRAME not a command'
         if f and k != c:
-            return self.say(rid, 'err E_CHECK checksum mismatch, not run')
+            return r, 'err E_CHECK bad checksum, not run'
         self.last = self.h.ticks()
         v = w[0]
-        m = 'kb_sys' if v in SYS else 'kb_d_' + v
         try:
-            try:
-                d = __import__(m) if v.isalpha() else 0
-            except ImportError as x:
-                if m not in str(x):
-                    raise
-                d = 0
-            if not d:
-                raise Err('E_VERB', 'unknown command ' + v)
-            r = d.run(self, v, w[1:])
-            self.say(rid, 'ok ' + r if r else 'ok')
-        except Err as x:
-            self.say(rid, 'err %s %s' % x.args)
-        except MemoryError:
-            self.say(rid, 'err E_MEM out of memory')
+            if not v.isalpha():
+                raise ImportError
+            # drivers are imported on first use; a micro:bit v1 pays only for what it uses
+            d = __import__('kb_sys' if v in SYS else 'kb_d_' + v)
+            t = d.run(self, v, w[1:])
+            return r, 'ok ' + t if t else 'ok'
+        except ImportError:
+            return r, 'err E_VERB unknown command ' + v
+        except ValueError as x:
+            x = x.args
+            return r, 'err %s %s' % x if len(x) == 2 else 'err E_ARG %s' % x
         except Exception as x:
-            self.say(rid, 'err E_INTERNAL %s %s' % (v, repr(x)))
+            return r, 'err %s %s' % ('E_MEM' if isinstance(x, MemoryError) else 'E_INTERNAL', repr(x))
 
-    def say(self, rid, t):
-        if rid is None:
+    def out(self, head, t):
+        if head is None:
             self.h.write(t + '\n')
         else:
-            self.frame('@' + rid, t)
-
-    def frame(self, head, t):
-        s = head + ' ' + t
-        self.h.write(s + ' *' + ck(s) + '\n')
+            t = head + ' ' + t
+            self.h.write(t + ' *' + ck(t) + '\n')
 
     def event(self, t):
         self.seq = self.seq % 65535 + 1
-        self.frame('@!%d %d' % (self.seq, self.h.ticks() & 0xffffff), t)
+        self.out('@!%d %d' % (self.seq, self.h.ticks() & 0xffffff), t)
 
     def poll(self):
         h = self.h

@@ -1,1 +1,24 @@
-import kb_main
+# The board's main loop: serve the USB serial line until Ctrl-C, then leave the outputs safe.
+# It runs in main.py itself, and imports the core verbs first, because a micro:bit v1 has
+# the most free heap now and too little C stack to compile a module from deep in a call.
+import kb_board
+import kb_agent
+import kb_sys
+
+hal = __import__(kb_board.HAL)
+ag = kb_agent.Agent(hal)
+ag.event('boot')
+try:
+    while True:
+        try:
+            d = hal.read()
+            if d:
+                ag.feed(d)
+            else:
+                hal.idle(1)
+            ag.poll()
+        except MemoryError:
+            ag.buf = b''
+            ag.event('warn E_MEM')
+finally:
+    hal.safe()
