@@ -37,7 +37,7 @@ class Agent:
     def __init__(self, hal):
         self.h = hal
         self.buf = b''
-        self.seq = self.dm = self.boot = 0
+        self.seq = self.dm = self.boot = self.skip = 0
         self.last = self.scan = hal.ticks()
         self.btn = {}
         self.polls = []
@@ -46,11 +46,18 @@ class Agent:
         b = (self.buf + d).replace(b'\r', b'\n')
         while b'\n' in b:
             ln, b = b.split(b'\n', 1)
-            if ln:
+            if self.skip:
+                self.skip = 0
+            elif len(ln) > B.LINE:
+                self.out(None, 'err E_LONG line over %d bytes' % B.LINE)
+            elif ln:
                 self.out(*self.handle(ln))
         if len(b) > B.LINE:
+            # refuse the whole line, however the UART cut it: skip up to its end
+            if not self.skip:
+                self.out(None, 'err E_LONG line over %d bytes' % B.LINE)
             b = b''
-            self.out(None, 'err E_LONG line too long')
+            self.skip = 1
         self.buf = b
 
     def handle(self, ln):
@@ -83,9 +90,11 @@ class Agent:
             return r, 'err E_VERB unknown command ' + v
         except ValueError as x:
             x = x.args
-            return r, 'err %s %s' % x if len(x) == 2 else 'err E_ARG %s' % x
+            if len(x) == 2 and str(x[0])[:2] == 'E_':
+                return r, 'err %s %s' % x
+            return r, 'err E_ARG %s %s' % (v, repr(x)[:60])
         except Exception as x:
-            return r, 'err %s %s' % ('E_MEM' if isinstance(x, MemoryError) else 'E_INTERNAL', repr(x))
+            return r, 'err %s %s' % ('E_MEM' if isinstance(x, MemoryError) else 'E_INTERNAL', repr(x)[:60])
 
     def out(self, head, t):
         if head is None:

@@ -1,0 +1,27 @@
+"""kitbridge: drive the school kit's boards (ESP32, mPython board, micro:bit) from Python.
+
+    from kitbridge import Board
+    with Board("sim") as board:
+        board.led.on()
+"""
+
+from .board import Board
+from .devices import LED, Button, Pin
+from .errors import (
+    BoardNotFound,
+    ConnectionLost,
+    DeployError,
+    DeviceError,
+    FirmwareMismatch,
+    KitError,
+    KitTimeout,
+    ProtocolError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Board", "LED", "Button", "Pin",
+    "KitError", "BoardNotFound", "ConnectionLost", "DeployError", "DeviceError",
+    "FirmwareMismatch", "KitTimeout", "ProtocolError",
+]
