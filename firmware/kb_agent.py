@@ -79,15 +79,18 @@ class Agent:
             return r, 'err E_CHECK bad checksum, not run'
         self.last = self.h.ticks()
         v = w[0]
+        d = 0
         try:
-            if not v.isalpha():
-                raise ImportError
             # drivers are imported on first use; a micro:bit v1 pays only for what it uses
-            d = __import__('kb_sys' if v in SYS else 'kb_d_' + v)
+            d = v.isalpha() and __import__('kb_sys' if v in SYS else 'kb_d_' + v)
+            if not d:
+                raise ImportError
             t = d.run(self, v, w[1:])
             return r, 'ok ' + t if t else 'ok'
-        except ImportError:
-            return r, 'err E_VERB unknown command ' + v
+        except ImportError as x:
+            if not d:
+                return r, 'err E_VERB unknown command ' + v
+            return r, 'err E_INTERNAL %s' % repr(x)[:60]
         except ValueError as x:
             x = x.args
             if len(x) == 2 and str(x[0])[:2] == 'E_':
@@ -118,7 +121,7 @@ class Agent:
             self.scan = t
             for b in B.BTN:
                 v = h.button(b)
-                if b in self.btn and v != self.btn[b]:
+                if v != self.btn.get(b, False):
                     self.event('button %s %s' % (b, 'down' if v else 'up'))
                 self.btn[b] = v
         for f in self.polls:

@@ -41,16 +41,21 @@ class Board:
         self.link: Link = open_link(port)
         self._pins: dict[int, Pin] = {}
         self._buttons: dict[str, Button] = {}
+        self._connected = False
         try:
             self._client = Client(self.link, timeout=timeout)
             self.info = self._handshake(timeout)
             self.spec: BoardSpec = load_board(self.info["board"])
             self._client.window = min(int(self.info["rx"]), self.spec.rx_window)
             self._client.max_line = int(self.info["line"])
+            for letter in "ab":
+                if self.spec.has(f"button_{letter}"):
+                    self._buttons[letter] = Button(self, f"button_{letter}", letter)
             self._client.add_handler(self._on_event)
             if deadman is not None:
                 self.request("deadman", round(deadman * 1000))
                 self._client.start_keepalive(deadman / 3)
+            self._connected = True
         except BaseException:
             self._close_quietly()
             raise
@@ -152,7 +157,7 @@ class Board:
             self._buttons[event.args[0]]._on_event(event.args[1])
         elif event.name == "deadman":
             log.warning("the board on %s stopped its outputs: the host was silent for %s ms", self.port, event.args[0])
-        elif event.name == "boot":
+        elif event.name == "boot" and self._connected:
             log.warning("the board on %s restarted", self.port)
 
     # lifetime

@@ -38,16 +38,21 @@ class Button(Device):
         return self._ask("button", self.letter) == "1"
 
     def wait_for_press(self, timeout: float | None = None) -> None:
-        """Wait until the button is pressed; KitTimeout after `timeout` seconds (None: no limit)."""
-        self._wait("pressed", lambda: self._presses, timeout)
+        """Return once the button is down (at once if it already is); KitTimeout after
+        `timeout` seconds (None: no limit, but a lost board still ends the wait)."""
+        self._wait("pressed", lambda: self._presses, True, timeout)
 
     def wait_for_release(self, timeout: float | None = None) -> None:
-        self._wait("released", lambda: self._releases, timeout)
+        """Return once the button is up (at once if it already is)."""
+        self._wait("released", lambda: self._releases, False, timeout)
 
-    def _wait(self, what: str, count: Callable[[], int], timeout: float | None) -> None:
+    def _wait(self, what: str, count: Callable[[], int], pressed: bool, timeout: float | None) -> None:
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._changed:
             start = count()
+        if self.is_pressed == pressed:
+            return
+        with self._changed:
             while count() == start:
                 self.board.check()
                 left = 0.1 if deadline is None else min(0.1, deadline - time.monotonic())
