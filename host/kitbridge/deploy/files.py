@@ -1,0 +1,63 @@
+"""Which firmware files a board of a given kind gets, and the manifest that remembers them."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from .. import resources
+from ..boards import BoardSpec, firmware_constants
+from ..errors import DeployError
+
+MANIFEST = "kb_manifest.txt"
+BOARD_MODULE = "kb_board.py"
+_REQUIRED = ("main.py", "kb_agent.py")
+_VERSION = re.compile(rb"^FW = '([^']+)'", re.MULTILINE)
+
+
+def deploy_files(spec: BoardSpec) -> dict[str, bytes]:
+    """name -> content of every file a board of this kind needs, main.py last.
+
+    Every firmware/*.py (main.py, the core, the drivers kb_d_*.py) except the other board
+    families' HALs, plus kb_board.py made from the board definition.
+    """
+    folder = resources.firmware_dir()
+    hal = spec.hal + ".py"
+    names = sorted(p.name for p in folder.glob("*.py")
+                   if p.name != BOARD_MODULE and (not p.name.startswith("kb_hal_") or p.name == hal))
+    for name in _REQUIRED + (hal,):
+        if name not in names:
+            raise DeployError(f"firmware file {name} is missing from {folder}; the installation is incomplete: "
+                              "reinstall kitbridge")
+    names.remove("main.py")
+    files = {name: (folder / name).read_bytes() for name in names}
+    files[BOARD_MODULE] = firmware_constants(spec).encode("utf-8")
+    files["main.py"] = (folder / "main.py").read_bytes()
+    return files
+
+
+def firmware_version(files: dict[str, bytes]) -> str:
+    """The FW version string kb_agent.py declares (what `hello` will report)."""
+    found = _VERSION.search(files.get("kb_agent.py", b""))
+    if not found:
+        raise DeployError("firmware/kb_agent.py declares no FW = '...' version; the firmware files are damaged")
+    return found.group(1).decode("ascii")
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def manifest_text(files: dict[str, bytes]) -> str:
+    """One 'sha256 name' line per file, as sha256sum writes them (hashes computed here, not on the board)."""
+    return "".join(f"{digest(data)} {name}\n" for name, data in files.items())
+
+
+def parse_manifest(text: str) -> dict[str, str]:
+    """name -> sha256 from a manifest; lines that do not parse are ignored (that file is resent)."""
+    out = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and re.fullmatch(r"[0-9a-f]{64}", parts[0]):
+            out[parts[1]] = parts[0]
+    return out
