@@ -20,6 +20,16 @@ from .errors import (
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str):
+    # add-on device classes (Servo, DistanceSensor, ...) register themselves in devices/
+    from .devices.registry import EXPORTS
+
+    if name in EXPORTS:
+        return EXPORTS[name]
+    raise AttributeError(f"module 'kitbridge' has no attribute {name!r}")
+
+
 __all__ = [
     "Board", "LED", "Button", "Pin",
     "KitError", "BoardNotFound", "ConnectionLost", "DeployError", "DeviceError",

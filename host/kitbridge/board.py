@@ -145,6 +145,20 @@ class Board:
     def button_b(self) -> Button:
         return self._button("b")
 
+    def __getattr__(self, name: str):
+        # on-board devices other than led and buttons: board.light, board.display, ...
+        if name.startswith("_") or "spec" not in self.__dict__:
+            raise AttributeError(name)
+        from .devices.registry import ONBOARD
+
+        cache = self.__dict__.setdefault("_onboard", {})
+        if name not in cache:
+            if name not in ONBOARD:
+                raise AttributeError(f"'Board' object has no attribute {name!r}")
+            self.spec.device(name)  # ValueError naming the boards that have it
+            cache[name] = ONBOARD[name](self, name)
+        return cache[name]
+
     def _button(self, letter: str) -> Button:
         name = f"button_{letter}"
         if letter not in self._buttons:
