@@ -154,3 +154,76 @@ def test_closing_the_sim_ends_requests_with_connection_lost():
         for _ in range(100):
             board.request("ping", timeout=0.5)
     board.close()
+
+
+def test_board_console_lines_arrive_without_disturbing_requests(tmp_path):
+    import shutil
+
+    from kitbridge import resources
+    from kitbridge.sim import SimBoard
+
+    firmware = tmp_path / "firmware"
+    shutil.copytree(resources.firmware_dir(), firmware)
+    # a driver that prints like a student's debugging would, then a traceback, then answers
+    (firmware / "kb_d_chatter.py").write_text(
+        "import sys\n"
+        "def run(ag, v, a):\n"
+        "    print('debug: reading sensors')\n"
+        "    try:\n"
+        "        1 / 0\n"
+        "    except ZeroDivisionError as e:\n"
+        "        sys.print_exception(e)\n"
+        "    return 'done'\n")
+    with SimBoard("esp32-devkitc", baud=0, firmware_dir=firmware) as sim:
+        with Board(sim.port) as board:
+            assert board.request("chatter") == "done"
+            assert board.request("ping").isdigit()
+            assert "debug: reading sensors" in board.console
+            assert any("ZeroDivisionError" in line for line in board.console)
+
+
+@pytest.mark.parametrize("line, answer", [
+    (b"5 ping *0000\n", b"@5 err E_CHECK bad checksum, not run"),
+    (b"6 pin 0 write 1 " + b"x" * 200 + b" *0000\n", b"err E_LONG line over 128 bytes"),
+])
+def test_refused_lines_are_answered_with_their_code_over_the_pty(line, answer):
+    from kitbridge.sim import SimBoard
+
+    with SimBoard("mpython", baud=0) as sim:
+        port = serial.Serial(sim.port, 115200, timeout=2, rtscts=True, dsrdtr=True)
+        port.write(line)
+        got = port.read_until(b"\n")
+        while got.startswith(b"@!"):
+            got = port.read_until(b"\n")
+        assert got.startswith(answer)
+        assert sim.world.value(sim.world.pin_name(33)) != 1
+        port.close()
+
+
+def test_one_board_is_safe_from_several_threads(board):
+    errors = []
+
+    def worker(label):
+        try:
+            for value in range(100):
+                board.pin(label).write_digital(value % 2)
+                assert board.request("ping").isdigit()
+        except BaseException as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(label,)) for label in (0, 1, 8, 9)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+
+
+def test_a_second_board_on_a_port_in_use_is_refused():
+    from kitbridge import BoardNotFound
+    from kitbridge.sim import SimBoard
+
+    with SimBoard("mpython", baud=0) as sim:
+        with Board(sim.port):
+            with pytest.raises(BoardNotFound, match="in use by another program"):
+                Board(sim.port)

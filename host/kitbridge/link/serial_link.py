@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import sys
 
@@ -45,6 +46,9 @@ class SerialLink:
         try:
             ser.open()
         except serial.SerialException as exc:
+            if exc.errno == errno.ENOENT:  # the busy/dialout hint would mislead here
+                raise BoardNotFound(f"could not open {port}: there is no such port; check its name, "
+                                    "and that the board is plugged in") from exc
             raise BoardNotFound(f"could not open {port}: {exc.strerror or exc}{_busy_hint()}") from exc
         self._ser = ser
 
@@ -75,4 +79,4 @@ class SerialLink:
 
 
 def open_serial(port: str) -> SerialLink:
-    return SerialLink(port)
+    return SerialLink(port, pty=port.startswith("/dev/pts/"))
