@@ -21,7 +21,7 @@ class Button(Device):
 
         board.button_a.wait_for_press(timeout=5)
         board.button_a.when_pressed = lambda: print("A!")
-        print(board.button_a.is_pressed)
+        down = board.button_a.is_pressed
     """
 
     def __init__(self, board: Board, name: str, letter: str) -> None:

@@ -11,7 +11,7 @@ class LED(Device):
 
         board.led.on()
         board.led.off()
-        print(board.led.is_lit)
+        lit = board.led.is_lit
     """
 
     def on(self) -> None:

@@ -18,7 +18,7 @@ class Pin(Device):
 
         pin = board.pin(0)
         pin.write_digital(1)
-        print(board.pin(2).read_analog())
+        level = board.pin(2).read_analog()
     """
 
     def __init__(self, board: Board, label: int) -> None:

@@ -3,7 +3,7 @@ World model, on a pseudo-terminal that the host opens with pyserial like any USB
 
     from kitbridge.sim import SimBoard
     with SimBoard("mpython") as sim:
-        print(sim.port)          # /dev/pts/N
+        port = sim.port          # /dev/pts/N
         sim.world.press("a")
 """
 
