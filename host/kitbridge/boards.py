@@ -77,6 +77,7 @@ class BoardSpec:
     heap: int
     pins: Mapping[int, PinSpec] = field(hash=False)
     devices: Mapping[str, DeviceSpec] = field(hash=False)
+    drivers: tuple[str, ...] | None = None  # firmware drivers (kb_d_<verb>.py) to deploy; None: all
 
     def pin(self, label: int) -> PinSpec:
         """The pin with this label; ValueError naming the board's labels if there is none."""
@@ -196,7 +197,19 @@ class _Reader:
             heap=self.positive(limits, "heap", "limits"),
             pins=pins,
             devices=devices,
+            drivers=self.drivers(d.get("firmware", {})),
         )
+
+    def drivers(self, firmware: object) -> tuple[str, ...] | None:
+        # a small board (micro:bit v1: ~30 KB of files, ~9 KB of heap) lists what it gets
+        if not isinstance(firmware, dict):
+            raise self.fail("firmware", "should be a table")
+        if "drivers" not in firmware:
+            return None
+        names = firmware["drivers"]
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.isalpha() for n in names):
+            raise self.fail("firmware.drivers", "should be a list of driver verbs like [\"tone\", \"accel\"]")
+        return tuple(names)
 
     def usb(self, entries: list) -> tuple[UsbId, ...]:
         if not entries:

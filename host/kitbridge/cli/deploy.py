@@ -57,6 +57,6 @@ def deploy_one(port: str, kind: str | None, force: bool, console: Console) -> bo
 
 
 def run(args: argparse.Namespace) -> int:
-    console = Console(stderr=False, highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     results = [deploy_one(port, args.board, args.force, console) for port in args.port]
     return 0 if all(results) else 1

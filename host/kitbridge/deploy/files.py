@@ -18,13 +18,20 @@ _VERSION = re.compile(rb"^FW = '([^']+)'", re.MULTILINE)
 def deploy_files(spec: BoardSpec) -> dict[str, bytes]:
     """name -> content of every file a board of this kind needs, main.py last.
 
-    Every firmware/*.py (main.py, the core, the drivers kb_d_*.py) except the other board
-    families' HALs, plus kb_board.py made from the board definition.
+    Every firmware/*.py (main.py, the core, the drivers kb_d_*.py, or only those the board
+    definition's firmware.drivers lists) except the other board families' HALs, plus
+    kb_board.py made from the board definition.
     """
     folder = resources.firmware_dir()
     hal = spec.hal + ".py"
-    names = sorted(p.name for p in folder.glob("*.py")
-                   if p.name != BOARD_MODULE and (not p.name.startswith("kb_hal_") or p.name == hal))
+    drivers = None if spec.drivers is None else {f"kb_d_{verb}.py" for verb in spec.drivers}
+
+    def wanted(name: str) -> bool:
+        if name == BOARD_MODULE or (name.startswith("kb_hal_") and name != hal):
+            return False
+        return drivers is None or not name.startswith("kb_d_") or name in drivers
+
+    names = sorted(p.name for p in folder.glob("*.py") if wanted(p.name))
     for name in _REQUIRED + (hal,):
         if name not in names:
             raise DeployError(f"firmware file {name} is missing from {folder}; the installation is incomplete: "
