@@ -41,6 +41,7 @@ class Agent:
         self.last = self.scan = hal.ticks()
         self.btn = {}
         self.polls = []
+        self.stops = []
 
     def feed(self, d):
         b = (self.buf + d).replace(b'\r', b'\n')
@@ -87,17 +88,23 @@ class Agent:
                 raise ImportError
             t = d.run(self, v, w[1:])
             return r, 'ok ' + t if t else 'ok'
-        except ImportError as x:
-            if not d:
-                return r, 'err E_VERB unknown command ' + v
-            return r, 'err E_INTERNAL %s' % repr(x)[:60]
-        except ValueError as x:
-            x = x.args
-            if len(x) == 2 and str(x[0])[:2] == 'E_':
-                return r, 'err %s %s' % x
-            return r, 'err E_ARG %s %s' % (v, repr(x)[:60])
         except Exception as x:
+            if not d and isinstance(x, ImportError):
+                return r, 'err E_VERB unknown command ' + v
+            a = x.args
+            if isinstance(x, ValueError):
+                if len(a) == 2 and str(a[0])[:2] == 'E_':
+                    return r, 'err %s %s' % a
+                return r, 'err E_ARG ' + repr(x)[:60]
             return r, 'err %s %s' % ('E_MEM' if isinstance(x, MemoryError) else 'E_INTERNAL', repr(x)[:60])
+
+    def safe(self):
+        # outputs off: drivers' stops (strips, tones), then every pin; periodic work ends too
+        for f in self.stops:
+            f()
+        self.polls = []
+        self.stops = []
+        self.h.safe()
 
     def out(self, head, t):
         if head is None:
@@ -115,7 +122,7 @@ class Agent:
         t = h.ticks()
         if self.dm and self.last is not None and h.diff(t, self.last) > self.dm:
             self.last = None
-            h.safe()
+            self.safe()
             self.event('deadman %d' % self.dm)
         if h.diff(t, self.scan) >= 20:
             self.scan = t

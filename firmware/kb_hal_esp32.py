@@ -97,7 +97,12 @@ def safe():
     for n in list(pwms) + list(outs):
         release(n)
         P(B.GPIO[n], P.OUT).value(0)
-    led(0)
+    if strip:
+        for i in range(B.LED[2]):
+            strip[0][i] = (0, 0, 0)
+        strip[0].write()
+    else:
+        led(0)
 
 
 def reboot():

@@ -12,12 +12,12 @@ def run(ag, v, a):
     if v == 'pin':
         n = num(a, 0, 0, 99, 'pin')
         op = a[1] if len(a) > 1 else 'read'
-        p = B.PINS.split()
-        if n >= len(p) or p[n] == '-':
+        p = B.PINS[n * 6:n * 6 + 5]
+        if not p or p[0] == '-':
             raise ValueError('E_PIN', 'no pin %d' % n)
         if op not in OPS:
             raise ValueError('E_ARG', 'pin can: ' + ' '.join(OPS))
-        if 'IOAPI'[OPS.index(op)] not in p[n]:
+        if 'IOAPI'[OPS.index(op)] not in p:
             raise ValueError('E_PIN', 'pin %d cannot %s' % (n, op))
         if op == 'write':
             h.pin(n, op, num(a, 2, 0, 1, 'value'))
@@ -46,7 +46,6 @@ def run(ag, v, a):
     elif v == 'deadman':
         ag.dm = num(a, 0, 0, 60000, 'ms')
     elif v == 'reset':
-        ag.polls = []
-        h.safe()
+        ag.safe()
     else:
         ag.boot = 1

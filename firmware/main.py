@@ -1,8 +1,8 @@
 # The board's main loop: serve the USB serial line until Ctrl-C, then leave the outputs safe.
 # It runs in main.py itself, and imports the core verbs first, because a micro:bit v1 has
 # the most free heap now and too little C stack to compile a module from deep in a call.
+import kb_agent  # first: compiling it needs the most free heap
 import kb_board
-import kb_agent
 import kb_sys
 
 hal = __import__(kb_board.HAL)
@@ -21,4 +21,4 @@ try:
             ag.buf = b''
             ag.event('warn E_MEM')
 finally:
-    hal.safe()
+    ag.safe()

@@ -301,7 +301,8 @@ def firmware_constants(spec: BoardSpec) -> str:
     words = []
     for label in range(top + 1):
         pin = spec.pins.get(label)
-        words.append("".join(_CAP_LETTERS[c] for c in CAPS if c in pin.caps) if pin else "-")
+        # fixed width, so the board finds pin n at n * 6 without splitting the string (heap)
+        words.append(("".join(_CAP_LETTERS[c] for c in CAPS if c in pin.caps) if pin else "-").ljust(5, "."))
     # button_a, button_b ... become BTN letters; kb_agent scans them in this order.
     buttons = sorted((n[-1], d) for n, d in spec.devices.items() if _BUTTON.fullmatch(n))
     lines = [

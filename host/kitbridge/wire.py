@@ -25,6 +25,8 @@ ERROR_CODES = {
     "E_MEM": "the board ran out of memory",
     "E_INTERNAL": "the firmware failed unexpectedly",
 }
+# verbs every kit firmware has (firmware/kb_sys.py); the others come from drivers a board may lack
+CORE_VERBS = frozenset({"hello", "ping", "deadman", "reset", "reboot", "pin", "led", "button"})
 _ID = re.compile(r"[1-9][0-9]{0,3}\Z")
 _SEQ = re.compile(r"[1-9][0-9]{0,4}\Z")
 _TICKS = re.compile(r"(0|[1-9][0-9]{0,7})\Z")

@@ -9,7 +9,7 @@ import kb_agent
 import kb_board as B
 import kb_hal_fake as H
 
-H_PINS = B.PINS.split()
+H_PINS = [w.rstrip('.') for w in B.PINS.split()]
 OPS = ('read', 'write', 'analog', 'pwm', 'pull')
 LETTER = {'read': 'I', 'write': 'O', 'analog': 'A', 'pwm': 'P', 'pull': 'I'}
 
