@@ -8,6 +8,7 @@ World model, on a pseudo-terminal that the host opens with pyserial like any USB
 """
 
 from .board import SimBoard
+from .faults import FaultPlan
 from .world import Entry, World
 
-__all__ = ["Entry", "SimBoard", "World"]
+__all__ = ["Entry", "FaultPlan", "SimBoard", "World"]

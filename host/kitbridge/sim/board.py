@@ -24,6 +24,7 @@ from .. import resources
 from ..boards import firmware_constants, load_board
 from ..errors import KitError
 from . import fakes
+from .faults import FaultPlan, Faults
 from .loader import Firmware
 from .repl import Repl, board_traceback
 from .runtime import TICKS_PERIOD, Clock, HardReset, Runtime, Stopped
@@ -68,6 +69,7 @@ class SimBoard:
         self._state = "off"
         self._state_cv = threading.Condition()
         self._line: BoardLine | None = None
+        self._fault_plan: FaultPlan | None = None
         self._rt: Runtime | None = None
         self._thread: threading.Thread | None = None
 
@@ -92,6 +94,38 @@ class SimBoard:
     def dropped(self) -> int:
         """Bytes the board's UART dropped because its receive buffer was full."""
         return self._line.dropped if self._line else 0
+
+    @property
+    def faults(self) -> Faults | None:
+        """The line faults at work (their .plan and .counts), or None on a clean line.
+
+        Set a FaultPlan (or None) at any time; it stays across reset() and restart()."""
+        return self._line.faults if self._line else None
+
+    @faults.setter
+    def faults(self, plan: FaultPlan | None) -> None:
+        if plan is not None and not isinstance(plan, FaultPlan):
+            raise TypeError(f"faults takes a FaultPlan or None, not {plan!r}")
+        self._fault_plan = plan
+        if self._line is not None:
+            self._line.inject(plan)
+
+    def reset(self) -> None:
+        """Press the reset button: the chip restarts from power-on (outputs off, main.py again, `boot`)."""
+        rt = self._rt
+        if rt is None or not self.alive:
+            raise KitError(f"the simulated {self.kind} is not running; start() it first")
+        rt.reset_pressed.set()
+        rt.line.wake()
+
+    def restart(self, settle: float = 0.05) -> SimBoard:
+        """Switch the board off (if on) and on again, as unplugging and replugging its USB cable does.
+
+        The line is new: on a pty its path may differ. The world, and a fault plan, stay."""
+        self.stop()
+        self._thread = self._rt = self._line = None
+        self._set_state("off")
+        return self.start(settle)
 
     @property
     def state(self) -> str:
@@ -137,6 +171,8 @@ class SimBoard:
         except OSError as exc:
             raise KitError(f"could not open a pseudo-terminal for the simulated {self.kind} ({exc}); "
                            "close other simulated boards, or use SimBoard(..., pty=False)") from exc
+        if self._fault_plan is not None:
+            self._line.inject(self._fault_plan)
         self._rt = Runtime(self.spec, self.world, self._line, Clock(self._ticks_start), self._uid)
         self._thread = threading.Thread(target=self._run, args=(self._rt,), name=f"sim {self.kind} firmware",
                                         daemon=True)
@@ -221,7 +257,8 @@ class SimBoard:
         def loaded(name: str, size: int) -> None:
             rt.heap_used += size
 
-        self.firmware = Firmware(self._firmware_dir, self._board_text, modules, print_, loaded)
+        self.firmware = Firmware(self._firmware_dir, self._board_text, modules, print_, loaded,
+                                 drivers=self.spec.drivers)
         modules["sys"].modules = self.firmware.modules
         self._set_state("running")
         self.firmware.run_main()

@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 # Modules a MicroPython board provides: never looked up on the host, even when a board kind lacks one.
 BOARD_MODULES = frozenset({
     "microbit", "machine", "utime", "time", "neopixel", "sys", "usys", "select", "uselect", "gc",
-    "micropython", "esp32", "esp", "network", "music", "radio", "speech",
+    "micropython", "esp32", "esp", "network", "music", "radio", "speech", "dht", "framebuf",
 })
 
 
@@ -30,8 +30,10 @@ class Firmware:
     """The firmware's modules as one board's RAM holds them after one boot."""
 
     def __init__(self, firmware_dir: Path, board_text: str, fakes: Mapping[str, Any],
-                 print_fn: Callable[..., None], on_load: Callable[[str, int], None] | None = None) -> None:
+                 print_fn: Callable[..., None], on_load: Callable[[str, int], None] | None = None,
+                 drivers: tuple[str, ...] | None = None) -> None:
         self.firmware_dir = Path(firmware_dir)
+        self._drivers = drivers  # as deploy would put on the board: None means every driver
         self.modules: dict[str, types.ModuleType] = {}
         self.main = types.ModuleType("__main__")  # main.py's globals, for a look from tests
         self._board_text = board_text
@@ -75,6 +77,8 @@ class Firmware:
         if name == "kb_board":
             return self._board_text
         if "." in name or not name.isidentifier():
+            return None
+        if name.startswith("kb_d_") and self._drivers is not None and name[5:] not in self._drivers:
             return None
         path = self.firmware_dir / (name + ".py")
         if not path.is_file():

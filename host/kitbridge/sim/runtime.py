@@ -124,6 +124,7 @@ class Runtime:
         self.stopping = threading.Event()
         self.heap_used = 0  # bytes of firmware source loaded since boot: what it costs on the board
         self.serving_since: float | None = None  # when the firmware first looked at its line since boot
+        self.reset_pressed = threading.Event()  # SimBoard.reset(): the reset button, seen at the next check()
 
     def check(self) -> None:
         """Raise Stopped when the board is switched off, KeyboardInterrupt after a Ctrl-C."""
@@ -131,6 +132,9 @@ class Runtime:
             self.serving_since = time.monotonic()
         if self.stopping.is_set():
             raise Stopped()
+        if self.reset_pressed.is_set():
+            self.reset_pressed.clear()
+            raise HardReset()
         if self.line.take_interrupt():
             raise KeyboardInterrupt()
 

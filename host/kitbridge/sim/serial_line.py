@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 
+from .faults import FaultPlan, Faults
 from .ports import PtyPort, QueuePort, have_pty
 
 logger = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class BoardLine:
         self._tx_lock = threading.Lock()
         self._closed = threading.Event()
         self._muted = False
+        self.faults: Faults | None = None
         self._pump = threading.Thread(target=self._pump_loop, name=f"sim line {self.name}", daemon=True)
         self._pump.start()
 
@@ -120,10 +122,25 @@ class BoardLine:
         """The board is switching off: what it is sending, and anything after, is cut off."""
         self._muted = True
 
+    def inject(self, plan: FaultPlan | None) -> Faults | None:
+        """Start line faults as `plan` says (None: a clean line again); returns their counters."""
+        self.faults = Faults(plan) if plan is not None else None
+        return self.faults
+
+    def _faulty(self, data: bytes, direction: str) -> bytes:
+        faults = self.faults
+        if faults is None:
+            return data
+        data, pause = faults.apply(data, direction)
+        if pause > 0:
+            self._closed.wait(pause)
+        return data
+
     def write(self, data: bytes) -> None:
         """Send bytes to the host, taking as long as the line takes (the firmware blocks meanwhile)."""
         if self.detached or self._muted or self._closed.is_set():
             return
+        data = self._faulty(bytes(data), "to_host")
         with self._tx_lock:
             if not self._rate:
                 self._port.send(bytes(data))
@@ -160,6 +177,7 @@ class BoardLine:
                 chunk = self._port.recv(0.05, 256 if self._rate else 4096)
                 if not chunk:
                     continue
+                chunk = self._faulty(chunk, "to_board")
                 if not self._rate:
                     self._arrive(chunk)
                     continue

@@ -18,6 +18,9 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from ..boards import BoardSpec
+from .buses import Buses
+from .parts import Parts
+from .scene import Scene
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +36,10 @@ class World:
     """What one simulated board senses, and what it has driven.
 
     Inputs (set from tests): light (0..1), temperature (deg C), sound (0..1), acceleration
-    (x, y, z in g; lying flat face up is (0, 0, -1)), distance (cm, None = nothing in range),
-    buttons, touch pads, external pin levels and analog readings.
+    (x, y, z in g; lying flat face up is (0, 0, -1)), shake(), heading (degrees from magnetic
+    north), distance (cm, None = nothing in range), buttons, touch pads, external pin levels
+    and analog readings; humidity (%) and motion (True/False) for the add-on parts wired in
+    `parts` (servos, motors, HC-SR04, DHT11/22, PIR: see parts.py).
 
     Outputs (recorded by the board): entries named "pin N" (0/1), "pin N pwm" ((duty 0..1023, Hz)
     or None when stopped), "pin N neopixel" (tuple of colours), "display" (micro:bit matrix as
@@ -52,6 +57,11 @@ class World:
         self._sound = 0.0
         self._acceleration = (0.0, 0.0, -1.0)
         self._distance: float | None = None
+        self._heading = 0.0
+        self._humidity = 50.0
+        self._motion = False
+        self.parts = Parts(self)  # add-ons wired to pins: servos, HC-SR04, DHT11, PIR...
+        self.scene = Scene()  # what a camera (HuskyLens) sees
         self._pressed: set[str] = set()
         self._presses: dict[str, int] = {}
         self._touched: set[int | str] = set()
@@ -60,6 +70,7 @@ class World:
         self._log: list[Entry] = []
         self._last: dict[str, Any] = {}
         self._label_of_gpio = {p.gpio: p.label for p in spec.pins.values()}
+        self.buses = Buses(self)  # I2C and serial wires, with the chips and modules on them
         # letter -> (label or None, gpio or None, level when pressed)
         self._buttons: dict[str, tuple[int | None, int | None, int]] = {}
         for name, dev in spec.devices.items():
@@ -123,6 +134,28 @@ class World:
             raise ValueError(f"acceleration must be within -8..8 g on each axis, not {xyz!r}")
         self._set("_acceleration", (x, y, z))
 
+    def shake(self, seconds: float = 0.3) -> None:
+        """Shake the board for `seconds` (3 g jolts; blocks meanwhile), then lay it back as it was."""
+        if not isinstance(seconds, (int, float)) or not 0 < seconds <= 10:
+            raise ValueError(f"seconds must be above 0 and at most 10, not {seconds!r}")
+        before = self._acceleration
+        self.acceleration = (3.0, 0.0, -1.0)
+        try:
+            threading.Event().wait(seconds)
+        finally:
+            self.acceleration = before
+
+    @property
+    def heading(self) -> float:
+        """Where the board's top edge points, degrees clockwise from magnetic north (0..360)."""
+        return self._heading
+
+    @heading.setter
+    def heading(self, degrees: float) -> None:
+        if isinstance(degrees, bool) or not isinstance(degrees, (int, float)) or not 0 <= degrees < 360:
+            raise ValueError(f"heading must be 0..360 degrees (360 excluded), not {degrees!r}")
+        self._set("_heading", float(degrees))
+
     @property
     def distance(self) -> float | None:
         """Distance to the nearest object in front of a distance sensor, cm; None = nothing in range."""
@@ -133,6 +166,26 @@ class World:
         if cm is not None and (not isinstance(cm, (int, float)) or not 0 <= cm <= 1000):
             raise ValueError(f"distance must be 0..1000 cm or None, not {cm!r}")
         self._set("_distance", None if cm is None else float(cm))
+
+    @property
+    def humidity(self) -> float:
+        """Relative humidity of the air, % (a DHT11 or DHT22 in parts reads it)."""
+        return self._humidity
+
+    @humidity.setter
+    def humidity(self, percent: float) -> None:
+        if isinstance(percent, bool) or not isinstance(percent, (int, float)) or not 0 <= percent <= 100:
+            raise ValueError(f"humidity must be 0..100 %, not {percent!r}")
+        self._set("_humidity", float(percent))
+
+    @property
+    def motion(self) -> bool:
+        """Whether something warm moves in front of the PIR sensors in parts."""
+        return self._motion
+
+    @motion.setter
+    def motion(self, moving: bool) -> None:
+        self._set("_motion", bool(moving))
 
     # ---- buttons, touch and pins --------------------------------------------------------
 
@@ -227,6 +280,9 @@ class World:
             if letter is not None:
                 pressed_level = self._buttons[letter][2]
                 return pressed_level if letter in self._pressed else 1 - pressed_level
+            driven = self.parts.level(label)
+            if driven is not None:
+                return driven
             if label in self._levels:
                 return self._levels[label]
             if label in self._analog:

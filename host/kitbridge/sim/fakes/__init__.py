@@ -12,8 +12,11 @@ from typing import Any
 
 from ..runtime import Runtime
 from .clock import make_time
+from .dht import make_dht
+from .framebuf import make_framebuf
 from .machine import make_machine
 from .microbit import make_microbit
+from .music import make_music
 from .neopixel import make_neopixel
 from .system import make_gc, make_micropython, make_select, make_sys
 
@@ -32,9 +35,12 @@ def build(rt: Runtime) -> dict[str, Any]:
     }
     if rt.family == "microbit":
         modules["microbit"] = make_microbit(rt)
+        modules["music"] = make_music(rt)
     else:
         modules["select"] = modules["uselect"] = make_select(rt)
         modules["usys"] = modules["sys"]
+        modules["framebuf"] = make_framebuf()
+        modules["dht"] = make_dht(rt)
     return modules
 
 

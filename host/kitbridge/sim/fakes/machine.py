@@ -30,12 +30,15 @@ def make_machine(rt: Runtime) -> types.ModuleType:
         raise HardReset()
 
     def time_pulse_us(pin: Any, level: int, timeout_us: int = 1000000) -> int:
-        """An HC-SR04 echo: 58 us per cm of World.distance; -1 (timed out) when nothing is in range."""
+        """The pulse a part in World.parts sends on `pin` (an HC-SR04's echo), in us; -2 when none
+        starts within the timeout (nothing wired, no trigger), -1 when it outlasts the timeout."""
         rt.check()
-        cm = rt.world.distance
-        if cm is None or cm * 58 > timeout_us:
-            return -1
-        return round(cm * 58)
+        us = rt.world.parts.echo_us(getattr(pin, "_label", None), level)
+        if us == -2 or us > timeout_us:
+            rt.sleep(timeout_us / 1e6)
+            return -2 if us == -2 else -1
+        rt.sleep(us / 1e6)
+        return us
 
     def soft_reset() -> None:
         raise SystemExit()  # the board soft-reboots when main.py ends in SystemExit
@@ -218,4 +221,8 @@ def _esp32_io(rt: Runtime) -> dict[str, Any]:
         def config(self, value: int) -> None:
             pass
 
-    return {"Pin": Pin, "PWM": PWM, "ADC": ADC, "TouchPad": TouchPad}
+    from .i2c import make_machine_i2c
+    from .uart import make_machine_uart
+
+    return {"Pin": Pin, "PWM": PWM, "ADC": ADC, "TouchPad": TouchPad,
+            **make_machine_i2c(rt, Pin), **make_machine_uart(rt, Pin)}

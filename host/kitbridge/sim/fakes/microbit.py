@@ -11,6 +11,7 @@ import types
 from typing import Any
 
 from ..runtime import HardReset, Runtime
+from .i2c import make_microbit_i2c
 
 MIN_PERIOD_US = 256  # set_analog_period_microseconds refuses shorter periods
 
@@ -230,6 +231,8 @@ def make_microbit(rt: Runtime) -> types.ModuleType:
             x, y, z = world.acceleration
             if (x * x + y * y + z * z) ** 0.5 < 0.3:
                 return "freefall"
+            if max(abs(x), abs(y), abs(z)) > 2:
+                return "shake"
             if z <= -0.8:
                 return "face up"
             if z >= 0.8:
@@ -242,6 +245,27 @@ def make_microbit(rt: Runtime) -> types.ModuleType:
 
         def is_gesture(self, name: str) -> bool:
             return self.current_gesture() == name
+
+    class Compass:
+        """Uncalibrated after every reset, as on the board; calibrate() takes a moment."""
+
+        def __init__(self) -> None:
+            self._calibrated = False
+
+        def calibrate(self) -> None:
+            rt.sleep(0.2)
+            self._calibrated = True
+
+        def is_calibrated(self) -> bool:
+            return self._calibrated
+
+        def clear_calibration(self) -> None:
+            self._calibrated = False
+
+        def heading(self) -> int:
+            if not self._calibrated:
+                self.calibrate()
+            return round(world.heading) % 360
 
     def sleep(ms: float) -> None:
         rt.sleep(ms / 1000)
@@ -259,7 +283,9 @@ def make_microbit(rt: Runtime) -> types.ModuleType:
         "microbit",
         display=Display(),
         uart=Uart(),
+        i2c=make_microbit_i2c(rt),
         accelerometer=Accelerometer(),
+        compass=Compass(),
         Image=Image,
         sleep=sleep,
         running_time=rt.clock.ms,
