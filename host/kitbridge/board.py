@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from functools import cached_property
 
 from . import wire
 from .boards import BoardSpec, load_board
-from .client import Client
+from .client import Client, output_key
 from .devices import LED, Button, Pin
-from .errors import BoardNotFound, FirmwareMismatch, KitError, KitTimeout
+from .errors import BoardNotFound, ConnectionLost, DeviceError, FirmwareMismatch, KitError, KitTimeout
 from .link import Link, open_link
 
 log = logging.getLogger(__name__)
 
 HELLO_ATTEMPT = 0.6  # a booting board may miss the first hello
+# Outputs stop at most this long after the host dies: 0.4 s + the board's loop stays inside the
+# 500 ms a runaway motor may run (docs/reliability.md).
+DEFAULT_DEADMAN = 0.4
+KEEPALIVES_PER_DEADMAN = 4  # a quiet line gets a ping every quarter deadman: one lost ping is harmless
+RECONNECT_TRY = 2.0  # auto-reconnect: seconds per attempt; attempts go on until the board is back
+RECONNECT_PAUSE = 0.2
 
 
 class Board:
@@ -27,7 +34,8 @@ class Board:
             board.button_a.wait_for_press(timeout=5)
     """
 
-    def __init__(self, port: str | None = None, *, timeout: float = 2.0, deadman: float | None = 0.5) -> None:
+    def __init__(self, port: str | None = None, *, timeout: float = 2.0, deadman: float | None = DEFAULT_DEADMAN,
+                 reconnect: bool = False) -> None:
         if timeout <= 0:
             raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
         if deadman is not None and not 0.1 <= deadman <= 60:
@@ -42,24 +50,43 @@ class Board:
         self._pins: dict[int, Pin] = {}
         self._buttons: dict[str, Button] = {}
         self._connected = False
+        self._closed = False
+        self._timeout = timeout
+        self._deadman = deadman
+        self._outputs: dict[tuple[object, ...], tuple[object, ...]] = {}  # last request per output
+        self._outputs_lock = threading.Lock()
+        self._reconnect_lock = threading.Lock()
+        self._boots_handled = 0
+        self._boots_at_connect = 0
         try:
             self._client = Client(self.link, timeout=timeout)
-            self.info = self._handshake(timeout)
-            self.spec: BoardSpec = load_board(self.info["board"])
-            self._client.window = min(int(self.info["rx"]), self.spec.rx_window)
-            self._client.max_line = int(self.info["line"])
+            self._client.add_handler(self._on_event)  # before hello, so boots are counted from the start
+            self._setup(timeout)
             for letter in "ab":
                 if self.spec.has(f"button_{letter}"):
                     self._buttons[letter] = Button(self, f"button_{letter}", letter)
-            self._client.add_handler(self._on_event)
-            if deadman is not None:
-                self.request("deadman", round(deadman * 1000))
-                self._client.start_keepalive(deadman / 3)
             self._connected = True
         except BaseException:
             self._close_quietly()
             raise
         log.info("connected to %s on %s (firmware %s)", self.kind, port, self.firmware)
+        if reconnect:
+            threading.Thread(target=self._auto_reconnect, name="kitbridge-reconnect", daemon=True).start()
+
+    def _setup(self, timeout: float) -> None:
+        """Handshake and settings of a fresh connection (also after a reconnect)."""
+        self.info = self._handshake(timeout)
+        spec = load_board(self.info["board"])
+        if "spec" in self.__dict__ and spec.kind != self.spec.kind:
+            raise BoardNotFound(f"{self.port} now has a {spec.kind}, not the {self.spec.kind} this Board "
+                                "was made for: make a new Board")
+        self.spec: BoardSpec = spec
+        self._client.window = min(int(self.info["rx"]), self.spec.rx_window)
+        self._client.max_line = int(self.info["line"])
+        self._boots_at_connect = self._client.boots_seen
+        if self._deadman is not None:
+            self._client.request("deadman", round(self._deadman * 1000))
+            self._client.start_keepalive(self._deadman / KEEPALIVES_PER_DEADMAN)
 
     def _handshake(self, timeout: float) -> dict[str, str]:
         deadline = time.monotonic() + max(timeout, 3 * HELLO_ATTEMPT)
@@ -97,7 +124,107 @@ class Board:
     # the library's one way to talk to the board
 
     def request(self, verb: str, *args: object, timeout: float | None = None) -> str:
-        return self._client.request(verb, *args, timeout=timeout)
+        try:
+            answer = self._client.request(verb, *args, timeout=timeout)
+        except FirmwareMismatch as exc:
+            missing = self._missing_driver(verb)
+            if missing is None:
+                raise
+            raise missing from exc
+        self._note(verb, args)
+        return answer
+
+    def _missing_driver(self, verb: str) -> DeviceError | None:
+        # a small board gets only the drivers its definition lists: say so, not "deploy again"
+        drivers = self.spec.drivers
+        if drivers is None or verb in wire.CORE_VERBS or verb in drivers:
+            return None
+        return DeviceError(f"the {self.spec.name} has no room for the '{verb}' driver (its memory holds only: "
+                           f"{', '.join(drivers) or 'the core'}); use a micro:bit v2 or an ESP32 board for this "
+                           "device", "E_VERB")
+
+    def _note(self, verb: str, args: tuple[object, ...]) -> None:
+        # what a reconnect or a board reset must send again; reads make a pin an input
+        key = output_key(verb, args)
+        with self._outputs_lock:
+            if key is not None:
+                self._outputs.pop(key, None)
+                self._outputs[key] = (verb, *args)
+            elif verb == "pin" and args:
+                self._outputs.pop(("pin", str(args[0]), "out"), None)
+            elif verb == "reset":
+                self._outputs.clear()
+            elif verb == "deadman" and args:
+                self._deadman = int(args[0]) / 1000 or None
+
+    # reconnecting
+
+    def reconnect(self, timeout: float = 5.0) -> None:
+        """Open this board's port again, shake hands, and restore what this Board had set: pin outputs,
+        pulls and the LED, the deadman. Callbacks stay (they live here). Raises BoardNotFound (or
+        another KitError) if the board is not back within `timeout` seconds; the Board stays usable
+        for another try."""
+        if self._closed:
+            raise ConnectionLost(f"this Board on {self.port} was closed; make a new Board")
+        with self._reconnect_lock:
+            deadline = time.monotonic() + timeout
+            client = self._client
+            self._connected = False
+            client.hold(threading.current_thread())
+            try:
+                client.detach(f"the link to {self.port} is being reopened")
+                self.link = self._reopen(deadline)
+                client.attach(self.link)
+                self._setup(max(deadline - time.monotonic(), HELLO_ATTEMPT))
+                self._restore()
+                if self._closed:  # close() came while the background reconnect ran
+                    raise ConnectionLost(f"this Board on {self.port} was closed")
+                self._connected = True
+            except BaseException:
+                client.detach(f"lost the board on {self.port}; board.reconnect() failed, try it again")
+                if self._closed:
+                    self.link.close()
+                raise
+            finally:
+                client.hold(None)
+        log.info("reconnected to %s on %s", self.kind, self.port)
+
+    def _reopen(self, deadline: float) -> Link:
+        reopen = getattr(self.link, "reopen", None)
+        if reopen is not None:
+            reopen(max(deadline - time.monotonic(), 0.0))
+            return self.link
+        self.link.close()
+        while True:  # a USB board takes a moment to come back under its name
+            try:
+                return open_link(self.port)
+            except BoardNotFound:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(RECONNECT_PAUSE)
+
+    def _restore(self) -> None:
+        with self._outputs_lock:
+            requests = list(self._outputs.values())
+        for verb, *args in requests:
+            self._client.request(verb, *args)
+        if requests:
+            log.info("restored %d output setting(s) on %s", len(requests), self.port)
+
+    def _auto_reconnect(self) -> None:
+        lost = self._client.lost_event
+        while not self._closed:
+            lost.wait()
+            if self._closed:
+                return
+            log.warning("lost the board on %s; reconnecting in the background", self.port)
+            while not self._closed:
+                try:
+                    self.reconnect(timeout=RECONNECT_TRY)
+                    break
+                except KitError as exc:
+                    log.debug("reconnecting to %s: %s", self.port, exc)
+                    time.sleep(RECONNECT_PAUSE)
 
     def check(self) -> None:
         """Raise here what went wrong in the background (a callback's exception, a lost link)."""
@@ -149,14 +276,17 @@ class Board:
         # on-board devices other than led and buttons: board.light, board.display, ...
         if name.startswith("_") or "spec" not in self.__dict__:
             raise AttributeError(name)
-        from .devices.registry import ONBOARD
+        from .devices.registry import is_onboard_name, onboard_class
 
         cache = self.__dict__.setdefault("_onboard", {})
         if name not in cache:
-            if name not in ONBOARD:
+            if not is_onboard_name(name):
                 raise AttributeError(f"'Board' object has no attribute {name!r}")
-            self.spec.device(name)  # ValueError naming the boards that have it
-            cache[name] = ONBOARD[name](self, name)
+            device = self.spec.device(name)  # ValueError naming the boards that have it
+            cls = onboard_class(name, device.type)
+            if cls is None:
+                raise ValueError(f"kitbridge has no class for the {self.spec.name}'s {name} ({device.type})")
+            cache[name] = cls(self, name)
         return cache[name]
 
     def _button(self, letter: str) -> Button:
@@ -171,15 +301,26 @@ class Board:
             self._buttons[event.args[0]]._on_event(event.args[1])
         elif event.name == "deadman":
             log.warning("the board on %s stopped its outputs: the host was silent for %s ms", self.port, event.args[0])
-        elif event.name == "boot" and self._connected:
-            log.warning("the board on %s restarted", self.port)
+        elif event.name == "boot":
+            self._boots_handled += 1
+            if self._connected and self._boots_handled > self._boots_at_connect:
+                self._after_reset()
+
+    def _after_reset(self) -> None:
+        log.warning("the board on %s restarted; setting its outputs and deadman again", self.port)
+        try:
+            if self._deadman is not None:
+                self._client.request("deadman", round(self._deadman * 1000))
+            self._restore()
+        except KitError as exc:
+            log.warning("could not restore the board on %s after its restart: %s", self.port, exc)
 
     # lifetime
 
     def close(self) -> None:
         """Leave the board's outputs safe and release the port. Idempotent."""
         client = getattr(self, "_client", None)
-        if client is not None and not client.lost and not getattr(self, "_closed", False):
+        if client is not None and not client.lost and not self._closed:
             try:
                 client.request("reset", timeout=1)
                 client.request("deadman", 0, timeout=1)

@@ -22,9 +22,36 @@ from .link import Link
 log = logging.getLogger(__name__)
 console_log = logging.getLogger("kitbridge.console")
 
-DEFAULT_WINDOW = 48  # the smallest board's receive window, used until hello says more
+DEFAULT_WINDOW = 32  # the smallest board's receive window (micro:bit v1), used until hello says more
 EVENT_QUEUE = 1000
-CHECKSUM_RETRIES = 2  # E_CHECK means the board ran nothing, so a resend is always safe
+MAX_TRIES = 5  # sends of one request: resends after E_CHECK/E_FRAME, or of a read after a timeout
+ATTEMPTS_PER_TIMEOUT = 4  # an idempotent request waits timeout/4 for each answer, so three resends fit
+MIN_ATTEMPT = 0.15  # ...but never less than this for one answer
+NOT_RUN = ("E_CHECK", "E_FRAME")  # the board refused the line before running it: resending is safe
+
+
+def idempotent(verb: str, args: tuple[object, ...]) -> bool:
+    """Whether sending this request twice does what sending it once does (the one place that says so).
+
+    Only these are resent after a lost answer; any other request may have run, so it never is."""
+    if verb in ("hello", "ping", "button"):
+        return True
+    if verb == "pin":
+        return len(args) == 1 or (len(args) >= 2 and args[1] in ("read", "analog"))
+    if verb == "led":
+        return not args
+    return False
+
+
+def output_key(verb: str, args: tuple[object, ...]) -> tuple[object, ...] | None:
+    """Which board output a request sets (two requests with one key: the later wins), else None.
+
+    The Board keeps the last request per key and sends them again after a reconnect or reset."""
+    if verb == "pin" and len(args) >= 2 and args[1] in ("write", "pwm", "pull"):
+        return ("pin", str(args[0]), "pull" if args[1] == "pull" else "out")
+    if verb == "led" and args:
+        return ("led",)
+    return None
 
 
 @dataclass
@@ -65,29 +92,63 @@ class Client:
         self._handlers: list[Callable[[wire.Event], None]] = []
         self._events: queue.Queue[wire.Event | None] = queue.Queue(maxsize=EVENT_QUEUE)
         self._last_seq: int | None = None
+        self.boots_seen = 0  # boot events read, in line order (Board tells a reset from the first boot)
+        self.lost_event = threading.Event()  # set while the link is down
         self.last_sent = time.monotonic()
         self._keepalive_stop = threading.Event()
-        self._reader = threading.Thread(target=self._read_loop, name="kitbridge-reader", daemon=True)
+        self._owner: threading.Thread | None = None  # while reconnecting, the only thread that may send
+        self._generation = 0
+        self._reader = self._start_reader()
         self._dispatcher = threading.Thread(target=self._dispatch_loop, name="kitbridge-events", daemon=True)
-        self._reader.start()
         self._dispatcher.start()
+
+    def _start_reader(self) -> threading.Thread:
+        reader = threading.Thread(target=self._read_loop, args=(self.link, self._generation),
+                                  name="kitbridge-reader", daemon=True)
+        reader.start()
+        return reader
 
     # requests
 
     def request(self, verb: str, *args: object, timeout: float | None = None) -> str:
-        """Send one request and wait for its answer text; typed errors for error replies."""
-        for attempt in range(CHECKSUM_RETRIES + 1):
-            reply = self.wait(self.submit(verb, *args, timeout=timeout), timeout)
+        """Send one request and wait for its answer text, all within `timeout` seconds.
+
+        A line the board refused unrun (E_CHECK, E_FRAME) is sent again; an idempotent request
+        (see idempotent()) also after its answer was lost. Anything else raises a typed error:
+        KitTimeout, ConnectionLost, or the reply's error."""
+        limit = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
+        retry = idempotent(verb, args)
+        for tries in range(1, MAX_TRIES + 1):
+            left = deadline - time.monotonic()
+            wait = min(left, max(MIN_ATTEMPT, limit / ATTEMPTS_PER_TIMEOUT)) if retry else left
+            pending = self.submit(verb, *args, timeout=max(left, 0.001))
+            try:
+                reply = self.wait(pending, max(wait, 0.001))
+            except KitTimeout:
+                if retry and tries < MAX_TRIES and deadline - time.monotonic() > 0.01:
+                    log.info("%s: no answer from %s yet; asking again", verb, self.link.name)
+                    continue
+                if retry:
+                    raise KitTimeout(f"{verb}: no answer from the board on {self.link.name} within {limit:g} s "
+                                     f"({tries} tries); check the cable, or the board may be busy") from None
+                raise KitTimeout(f"{verb}: no answer from the board on {self.link.name} within {limit:g} s; "
+                                 "it may or may not have done it, so it was not sent again") from None
             if reply.ok:
                 return reply.text
-            if reply.code != "E_CHECK" or attempt == CHECKSUM_RETRIES:
-                raise error_for(reply, verb)
-            log.warning("%s: the board saw a bad checksum; sending again", verb)
-        raise AssertionError("unreachable")
+            if reply.code in NOT_RUN and tries < MAX_TRIES and time.monotonic() < deadline:
+                log.warning("%s: the board received a damaged line (%s) and ran nothing; sending again",
+                            verb, reply.code)
+                continue
+            raise error_for(reply, verb)
+        raise KitTimeout(f"{verb}: the line to {self.link.name} damaged it {MAX_TRIES} times; check the cable")
 
     def submit(self, verb: str, *args: object, timeout: float | None = None) -> _Pending:
         """Send a request without waiting for its answer (pipelining within the board's window)."""
         self.check()
+        owner = self._owner
+        if owner is not None and owner is not threading.current_thread():
+            raise ConnectionLost(f"{verb}: reconnecting to {self.link.name}; try again in a moment")
         deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         with self._cond:
             rid = self._take_id()
@@ -142,11 +203,13 @@ class Client:
 
     def start_keepalive(self, interval: float) -> None:
         """Ping whenever the line has been quiet for `interval` s, so the board's deadman stays calm."""
-        threading.Thread(target=self._keepalive_loop, args=(interval,), name="kitbridge-keepalive",
-                         daemon=True).start()
+        self._keepalive_stop.set()
+        self._keepalive_stop = threading.Event()
+        threading.Thread(target=self._keepalive_loop, args=(interval, self._keepalive_stop),
+                         name="kitbridge-keepalive", daemon=True).start()
 
-    def _keepalive_loop(self, interval: float) -> None:
-        while not self._keepalive_stop.wait(interval / 2):
+    def _keepalive_loop(self, interval: float, stop: threading.Event) -> None:
+        while not stop.wait(interval / 4):
             if time.monotonic() - self.last_sent < interval:
                 continue
             try:
@@ -181,20 +244,52 @@ class Client:
 
     # background threads
 
-    def _read_loop(self) -> None:
+    def _read_loop(self, link: Link, generation: int) -> None:
         splitter = wire.LineSplitter()
-        while not self._closed:
+        while not self._closed and generation == self._generation:
             try:
-                data = self.link.read(0.1)
+                data = link.read(0.1)
             except ConnectionLost as exc:
-                self._fail(exc)
+                if generation == self._generation:
+                    self._fail(exc)
                 return
             for line in splitter.feed(data):
+                if generation != self._generation:
+                    return
                 self._on_line(line)
+
+    # reconnecting: the same Client (handlers, console, counters) on a new link
+
+    def hold(self, owner: threading.Thread | None) -> None:
+        """While `owner` is set, requests from any other thread raise ConnectionLost at once."""
+        self._owner = owner
+
+    def detach(self, reason: str) -> None:
+        """Stop reading the current link; waiting and later requests raise ConnectionLost(reason)."""
+        self._keepalive_stop.set()
+        with self._cond:
+            self._generation += 1
+        self._fail(ConnectionLost(reason))
+        if threading.current_thread() is not self._reader:
+            self._reader.join(timeout=1)
+
+    def attach(self, link: Link) -> None:
+        """Read and send on `link` from now on, as a fresh connection (window as before hello)."""
+        with self._cond:
+            self.link = link
+            self.window = self.max_line = DEFAULT_WINDOW
+            self._pending.clear()
+            self._inflight = 0
+            self._last_seq = None
+            self._lost = None
+            self.lost_event.clear()
+            self._reader = self._start_reader()
 
     def _on_line(self, line: bytes) -> None:
         try:
             frame = wire.parse_line(line)
+            if isinstance(frame, wire.Console) and line.rfind(b"@", 1) > 0:
+                frame = self._resync(line, frame)
         except wire.FrameError as exc:
             log.warning("ignored a broken frame from %s: %s", self.link.name, exc)
             return
@@ -219,8 +314,19 @@ class Client:
             self.console.append(frame.text)
             console_log.info("%s: %s", self.link.name, frame.text)
 
+    def _resync(self, line: bytes, console: wire.Console) -> wire.Reply | wire.Event | wire.Console:
+        # A lost newline glues a frame onto the line before it: keep the frame at the end, if it checks out.
+        start = line.rfind(b"@", 1)
+        tail = wire.parse_line(line[start:])
+        if isinstance(tail, wire.Console):
+            return console
+        self.console.append(line[:start].decode("ascii", errors="replace"))
+        console_log.info("%s: %s", self.link.name, self.console[-1])
+        return tail
+
     def _note_sequence(self, event: wire.Event) -> None:
         if event.name == "boot":
+            self.boots_seen += 1
             self._last_seq = event.seq
             return
         if self._last_seq is not None:
@@ -247,6 +353,7 @@ class Client:
         with self._cond:
             if self._lost is None and not self._closed:
                 self._lost = exc
+                self.lost_event.set()
                 log.warning("%s", exc)
             for pending in self._pending.values():
                 pending.done.set()
@@ -260,6 +367,7 @@ class Client:
             for pending in self._pending.values():
                 pending.done.set()
             self._cond.notify_all()
+        self.lost_event.set()
         self._keepalive_stop.set()
         try:
             self._events.put(None, timeout=1)

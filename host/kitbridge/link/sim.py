@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from ..boards import board_kinds, load_board
+from ..errors import BoardNotFound
 from .serial_link import SerialLink
 
 DEFAULT_KIND = "mpython"
@@ -37,18 +38,29 @@ class SimLink(SerialLink):
         self.sim = SimBoard(kind, baud=baud)
         self.sim.start()
         try:
-            if self.sim.port is not None:
-                super().__init__(self.sim.port, pty=True)
-            else:
-                super().__init__(port, port_object=self.sim.serial_object)
+            self._open_sim(port)
         except BaseException:
             self.sim.stop()
             raise
-        self.name = port
         with _watchers_lock:
             watchers = list(_watchers)
         for callback in watchers:
             callback(self.sim)
+
+    def _open_sim(self, port: str) -> None:
+        if self.sim.port is not None:
+            super().__init__(self.sim.port, pty=True)
+        else:
+            super().__init__(port, port_object=self.sim.serial_object)
+        self.name = port
+
+    def reopen(self, timeout: float) -> None:
+        """Open the line of the same SimBoard again, once it runs (after sim.restart(), maybe on a new pty)."""
+        super().close()
+        if not self.sim.world.wait_for(lambda: self.sim.alive and self.sim.state in ("running", "repl"), timeout):
+            raise BoardNotFound(f"the simulated {self.sim.kind} on {self.name} is switched off; "
+                                "sim.restart() switches it on again")
+        self._open_sim(self.name)
 
     def close(self) -> None:
         super().close()
