@@ -1,0 +1,66 @@
+"""Reliability on the emulated micro:bit: a killed host leaves the pins safe; a killed board is noticed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kitbridge import Board, ConnectionLost
+from kitbridge.link.qemu import QemuMicrobit
+from kitbridge.boards import load_board
+from kitbridge.deploy import deploy
+
+PIN0 = 1 << 3  # edge pin 0 is nRF GPIO 3
+HOST = """
+import sys, time
+from kitbridge import Board
+board = Board(sys.argv[1])
+board.pin(0).write_digital(1)
+print("ready", flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.fixture
+def deployed(qemu_tools):
+    with QemuMicrobit() as board:
+        deploy(board.repl, load_board("microbit-v1"))
+        yield board
+
+
+def test_killing_the_host_drives_the_motor_pin_low_within_500_ms(deployed, figure):
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2] / "host"))
+    host = subprocess.Popen([sys.executable, "-c", HOST, deployed.pty], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert host.stdout.readline().strip() == "ready"
+        assert deployed.gpio_out() & PIN0
+        killed = time.monotonic()
+        host.send_signal(signal.SIGKILL)
+        while deployed.gpio_out() & PIN0:
+            assert time.monotonic() - killed < 2, "the board kept pin 0 high after its host died"
+            time.sleep(0.005)  # polling the register, not waiting for luck
+        stopped = time.monotonic() - killed
+    finally:
+        host.kill()
+        host.wait(5)
+    figure("deadman after SIGKILL of the host (QEMU GPIO register)", f"{stopped * 1000:.0f} ms")
+    assert stopped < 0.5
+
+
+def test_a_killed_emulator_ends_the_next_request_with_connection_lost(deployed, figure):
+    with Board(deployed.pty) as board:
+        assert board.request("ping").isdigit()
+        deployed.stop()
+        started = time.monotonic()
+        with pytest.raises(ConnectionLost):
+            while time.monotonic() - started < 5:
+                board.request("ping", timeout=0.5)
+        noticed = time.monotonic() - started
+    figure("ConnectionLost after QEMU was killed", f"{noticed * 1000:.0f} ms")
+    assert noticed < 1.0
