@@ -289,6 +289,15 @@ class Board:
             cache[name] = cls(self, name)
         return cache[name]
 
+    def record(self, devices: list, seconds: float, path: str | os.PathLike[str], label: object = None,
+               hz: float = 50):
+        """Stream `devices` (e.g. [board.accelerometer, board.light]) for `seconds` at `hz`, writing
+        every sample to the CSV file `path` as it arrives; returns a Recording (rows, lost).
+        `label`: a function, a button or "keyboard" fills a label column (see kitbridge.record)."""
+        from .record import record
+
+        return record(self, devices, seconds, path, label=label, hz=hz)
+
     def _button(self, letter: str) -> Button:
         name = f"button_{letter}"
         if letter not in self._buttons:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..errors import KitTimeout
+from ..streams import Source, Streamable, level_source
 from .base import Device
 from .registry import onboard
 
@@ -22,7 +23,7 @@ def _fraction(value: float, what: str) -> float:
     return float(value)
 
 
-class _Level(Device):
+class _Level(Streamable, Device):
     """A sensor whose reading the board gives as a raw number, shown to students as 0..1.
 
     Where the board definition puts the sensor on an analog pin, the raw value is that pin's
@@ -48,6 +49,10 @@ class _Level(Device):
         return self.raw / self.full_scale
 
     value = level
+
+    def _stream_source(self) -> Source:
+        """Samples with .level 0..1, as `level`."""
+        return level_source(self.QUANTITY, self._pin)
 
     def _wait(self, test: Callable[[float], bool], what: str, timeout: float | None) -> float:
         deadline = None if timeout is None else time.monotonic() + timeout

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from .. import wire
 from ..errors import KitTimeout
+from ..streams import Source, Streamable, level_source
 from .addon import fraction, need_driver, need_pin, poll_until
 from .base import Device
 from .registry import export
@@ -93,7 +94,7 @@ class MotionSensor(Device):
 
 
 @export
-class AnalogSensor(Device):
+class AnalogSensor(Streamable, Device):
     """Any sensor that puts out a voltage: soil moisture, potentiometer (knob), flame, gas, water
     level, a light-dependent resistor divider. `value` is 0 (0 V) .. 1 (3.3 V), `raw` 0..1023.
 
@@ -115,6 +116,10 @@ class AnalogSensor(Device):
     def raw(self) -> int:
         """0..1023, as the board's ADC reads it."""
         return int(self._ask("pin", self.pin, "analog"))
+
+    def _stream_source(self) -> Source:
+        """Samples with .value 0..1, as `value`."""
+        return level_source("", self.pin, "value")
 
     @property
     def value(self) -> float:

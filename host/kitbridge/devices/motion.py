@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from .. import wire
 from ..errors import KitTimeout
+from ..streams import Source, Streamable, accel_source
 from .base import Device
 from .registry import onboard
 
@@ -20,13 +21,15 @@ GESTURES = ("shake", "face up", "face down", "freefall", "left", "right", "up", 
 
 
 @onboard("accelerometer")
-class Accelerometer(Device):
+class Accelerometer(Streamable, Device):
     """The board's accelerometer: which way is down, and gestures (shake, tilt, face up/down,
     freefall). Nothing to wire. Lying flat, face up, it reads (0, 0, -1) g.
 
         acc = board.accelerometer
         print(acc.acceleration)                     # (x, y, z) in g
         acc.when_shaken = lambda: print("shaken!")
+        with acc.stream(hz=100) as samples:         # s.timestamp, s.x, s.y, s.z
+            for s in samples: ...
     """
 
     def __init__(self, board: Board, name: str) -> None:
@@ -53,6 +56,9 @@ class Accelerometer(Device):
         return x / 1000, y / 1000, z / 1000
 
     value = acceleration
+
+    def _stream_source(self) -> Source:
+        return accel_source(self._bus)
 
     @property
     def x(self) -> float:

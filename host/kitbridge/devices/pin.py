@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..streams import Source, Streamable, analog_source
 from .base import Device
 
 if TYPE_CHECKING:
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
 PULLS = ("up", "down", "none")
 
 
-class Pin(Device):
+class Pin(Streamable, Device):
     """A pin numbered as printed on the board (P0… on the mPython board, pin0… on the
     micro:bit, GPIO numbers on an ESP32 DevKitC). Wire a part between the pin and GND.
 
@@ -45,6 +46,11 @@ class Pin(Device):
         """0 (0 V) … 1023 (3.3 V)."""
         self._need("analog", "read analog input")
         return int(self._ask("pin", self.label, "analog"))
+
+    def _stream_source(self) -> Source:
+        """Samples with .value 0..1023, as read_analog()."""
+        self._need("analog", "read analog values")
+        return analog_source(self.label)
 
     def write_analog(self, value: int, frequency: int | None = None) -> None:
         """PWM duty 0 (always off) … 1023 (always on); frequency in Hz."""
