@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
+from urllib.parse import quote
 
 try:
     import tomllib
@@ -292,15 +293,19 @@ def _led_tuple(led: DeviceSpec, family: str, fail: Callable[[str], ValueError]) 
     raise fail(f"type {led.type!r}: the {family} firmware drives a {kinds} led")
 
 
-def firmware_constants(spec: BoardSpec) -> str:
+def firmware_constants(spec: BoardSpec, label: str = "") -> str:
     """The text of kb_board.py for this board: the constants the firmware reads.
 
-    Small on purpose: a micro:bit v1 imports it into a ~9 KB heap.
+    Small on purpose: a micro:bit v1 imports it into a ~9 KB heap. `label` (a teacher's name
+    for the board, see kitbridge.labels) rides at the end of DEV, the last word of `hello`.
     """
+    # hello ends with DEV, so a label there costs the board no code (measured: a LABEL constant
+    # printed by kb_sys cost ~50 bytes of a micro:bit v1's ~1.8 KB free heap; this costs none)
+    suffix = " label=" + quote(label, safe="") if label else ""
     top = max(spec.pins)
     words = []
-    for label in range(top + 1):
-        pin = spec.pins.get(label)
+    for n in range(top + 1):
+        pin = spec.pins.get(n)
         # fixed width, so the board finds pin n at n * 6 without splitting the string (heap)
         words.append(("".join(_CAP_LETTERS[c] for c in CAPS if c in pin.caps) if pin else "-").ljust(5, "."))
     # button_a, button_b ... become BTN letters; kb_agent scans them in this order.
@@ -328,5 +333,5 @@ def firmware_constants(spec: BoardSpec) -> str:
     if "led" not in spec.devices:
         raise fail("missing: the firmware's `led` verb needs one")
     lines.append(f"LED = {_led_tuple(spec.devices['led'], spec.family, fail)!r}")
-    lines.append(f"DEV = {','.join(spec.devices)!r}")
+    lines.append(f"DEV = {','.join(spec.devices) + suffix!r}")
     return "\n".join(lines) + "\n"

@@ -22,6 +22,12 @@ COMMANDS = {
     "deploy": ("deploy", "copy the kit firmware onto a board running MicroPython"),
     "lessons": ("lessons", "list the lessons"),
     "run": ("run", "run a lesson on a board"),
+    "plot": ("plot", "plot sensors live from a board, or a recording (.csv)"),
+    "list": ("ports", "list serial ports: board kind, kit firmware, label"),
+    "flash": ("flash", "put MicroPython itself on boards (ESP32, micro:bit)"),
+    "doctor": ("doctor", "check a board and this computer; say how to fix each problem"),
+    "repl": ("repl", "a terminal on a board's MicroPython REPL (Ctrl-] leaves)"),
+    "label": ("label", "name a board; then use --port label:NAME"),
 }
 
 
@@ -58,4 +64,5 @@ def main(argv: list[str] | None = None) -> int:
 
 def port_argument(parser: argparse.ArgumentParser, required: bool = False) -> None:
     parser.add_argument("--port", "-p", required=required,
-                        help="serial port (/dev/ttyUSB0, COM3), sim, sim:KIND[?baud=N] or qemu:microbit-v1")
+                        help="serial port (/dev/ttyUSB0, COM3), sim, sim:KIND[?baud=N], qemu:microbit-v1 "
+                             "or label:NAME")

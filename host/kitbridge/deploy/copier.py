@@ -19,11 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import wire
+from .. import labels, wire
 from ..boards import BoardSpec
 from ..errors import DeployError, DeviceError, KitError
 from ..link.rawrepl import RawRepl
-from .files import MANIFEST, deploy_files, digest, firmware_version, manifest_text, parse_manifest
+from .files import BOARD_MODULE, MANIFEST, deploy_files, digest, firmware_version, manifest_text, parse_manifest
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,11 @@ class DeployReport:
     hello: dict[str, str] = field(default_factory=dict)
 
     @property
+    def label(self) -> str:
+        """The board's label after the deploy ('' when it has none)."""
+        return labels.from_hello(self.hello)
+
+    @property
     def heap(self) -> int | None:
         """Free heap the agent reported after start, in bytes."""
         value = self.hello.get("heap", "")
@@ -55,21 +60,21 @@ class DeployReport:
 
 
 def deploy(target: Any, spec: BoardSpec, progress: Progress | None = None, force: bool = False,
-           *, timeout: float = 10.0) -> DeployReport:
+           *, timeout: float = 10.0, label: str | None = None) -> DeployReport:
     """Put the kit firmware for `spec`'s kind on the board at `target` and restart it.
 
     `target` is a RawRepl, a pyserial-like port object, or a port name. Files whose hash
-    matches the board's manifest are not sent again unless `force`. DeployError (the board
+    matches the board's manifest are not sent again unless `force`. `label` names the board
+    (see kitbridge.labels); None keeps the label the board has. DeployError (the board
     stays bootable) when the board cannot be reached or the agent does not start.
     """
-    files = deploy_files(spec)
-    expected_fw = firmware_version(files)
+    expected_fw = firmware_version(deploy_files(spec))
     repl, close = _session(target, spec)
     started = time.monotonic()
     sent_before = repl.bytes_sent
     try:
         try:
-            sent, skipped, removed = _copy(repl, files, progress, force, timeout)
+            files, sent, skipped, removed = _copy(repl, spec, label, progress, force, timeout)
             hello = _restart_and_greet(repl, timeout)
         except DeployError:
             raise
@@ -111,13 +116,19 @@ def _session(target: Any, spec: BoardSpec) -> tuple[RawRepl, Callable[[], None] 
     return RawRepl(target, name=str(getattr(target, "port", None) or "the board")), None
 
 
-def _copy(repl: RawRepl, files: dict[str, bytes], progress: Progress | None, force: bool,
-          timeout: float) -> tuple[list[str], list[str], list[str]]:
-    """Write what differs; (sent, skipped, removed) file names."""
+def _copy(repl: RawRepl, spec: BoardSpec, label: str | None, progress: Progress | None, force: bool,
+          timeout: float) -> tuple[dict[str, bytes], list[str], list[str], list[str]]:
+    """Write what differs; (the files, sent, skipped, removed file names)."""
     repl.interrupt(timeout)
     repl.enter(timeout, soft_reset=True)
     repl.exec("import os", timeout)
     listing = _literal(repl.exec("print(os.listdir())", timeout), list)
+    if label is None:  # a redeploy keeps the teacher's name for the board
+        label = ""
+        if BOARD_MODULE in listing:
+            repl.exec(f"f=open({BOARD_MODULE!r})", timeout)
+            label = labels.from_constants(repl.exec("print(f.read());f.close()", timeout))
+    files = deploy_files(spec, label)
     manifest: dict[str, str] = {}
     if MANIFEST in listing and not force:
         repl.exec(f"f=open({MANIFEST!r})", timeout)
@@ -126,7 +137,7 @@ def _copy(repl: RawRepl, files: dict[str, bytes], progress: Progress | None, for
     # Firmware files an older version had and this one has not (a removed driver must go).
     stale = [n for n in listing if n.startswith("kb_") and n.endswith(".py") and n not in files]
     if not changed and not stale:
-        return [], list(files), []
+        return files, [], list(files), []
     if "main.py" not in changed:
         changed.append("main.py")  # it is removed first, so it is always written back
     for name in ["main.py", MANIFEST] + stale:
@@ -137,7 +148,7 @@ def _copy(repl: RawRepl, files: dict[str, bytes], progress: Progress | None, for
         if name == "main.py":
             _write(repl, MANIFEST, manifest_text(files).encode("ascii"), has_size, None, timeout)
         _write(repl, name, files[name], has_size, progress, timeout)
-    return changed, [n for n in files if n not in changed], stale
+    return files, changed, [n for n in files if n not in changed], stale
 
 
 def _write(repl: RawRepl, name: str, data: bytes, has_size: bool, progress: Progress | None,

@@ -15,12 +15,12 @@ _REQUIRED = ("main.py", "kb_agent.py")
 _VERSION = re.compile(rb"^FW = '([^']+)'", re.MULTILINE)
 
 
-def deploy_files(spec: BoardSpec) -> dict[str, bytes]:
+def deploy_files(spec: BoardSpec, label: str = "") -> dict[str, bytes]:
     """name -> content of every file a board of this kind needs, main.py last.
 
     Every firmware/*.py (main.py, the core, the drivers kb_d_*.py, or only those the board
     definition's firmware.drivers lists) except the other board families' HALs, plus
-    kb_board.py made from the board definition.
+    kb_board.py made from the board definition (and the board's label, if it has one).
     """
     folder = resources.firmware_dir()
     hal = spec.hal + ".py"
@@ -38,7 +38,7 @@ def deploy_files(spec: BoardSpec) -> dict[str, bytes]:
                               "reinstall kitbridge")
     names.remove("main.py")
     files = {name: (folder / name).read_bytes() for name in names}
-    files[BOARD_MODULE] = firmware_constants(spec).encode("utf-8")
+    files[BOARD_MODULE] = firmware_constants(spec, label).encode("utf-8")
     files["main.py"] = (folder / "main.py").read_bytes()
     return files
 

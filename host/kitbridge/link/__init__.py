@@ -3,6 +3,7 @@
     /dev/ttyUSB0, COM3        a serial port                 (link/serial.py)
     sim, sim:KIND[?baud=N]    the built-in simulated board  (link/sim.py)
     qemu:microbit-v1          a micro:bit under QEMU        (link/qemu_link.py)
+    label:Table 7             the board with that label     (link/label_link.py)
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import importlib
 from typing import Protocol
 from urllib.parse import parse_qsl
 
-SCHEMES = {"sim": "sim", "qemu": "qemu_link"}
+SCHEMES = {"sim": "sim", "qemu": "qemu_link", "label": "label_link"}
 
 
 class Link(Protocol):
