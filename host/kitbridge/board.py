@@ -14,6 +14,7 @@ from .client import Client, output_key
 from .devices import LED, Button, Pin
 from .errors import BoardNotFound, ConnectionLost, DeviceError, FirmwareMismatch, KitError, KitTimeout
 from .link import Link, open_link
+from .link.mqtt_broker import redact
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,8 @@ class Board:
             from .discover import find_board_port
 
             port = find_board_port()
-        self.port = port
+        self._open_as = port  # the port name with any password: only for opening the link
+        self.port = redact(port)
         self.link: Link = open_link(port)
         self._pins: dict[int, Pin] = {}
         self._buttons: dict[str, Button] = {}
@@ -69,7 +71,7 @@ class Board:
         except BaseException:
             self._close_quietly()
             raise
-        log.info("connected to %s on %s (firmware %s)", self.kind, port, self.firmware)
+        log.info("connected to %s on %s (firmware %s)", self.kind, self.port, self.firmware)
         if reconnect:
             threading.Thread(target=self._auto_reconnect, name="kitbridge-reconnect", daemon=True).start()
 
@@ -197,7 +199,7 @@ class Board:
         self.link.close()
         while True:  # a USB board takes a moment to come back under its name
             try:
-                return open_link(self.port)
+                return open_link(self._open_as)
             except BoardNotFound:
                 if time.monotonic() >= deadline:
                     raise

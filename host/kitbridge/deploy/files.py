@@ -12,6 +12,7 @@ from ..errors import DeployError
 MANIFEST = "kb_manifest.txt"
 BOARD_MODULE = "kb_board.py"
 _REQUIRED = ("main.py", "kb_agent.py")
+_FAMILY_ONLY = {"kb_net.py": "esp32"}  # the MQTT link needs Wi-Fi
 _VERSION = re.compile(rb"^FW = '([^']+)'", re.MULTILINE)
 
 
@@ -28,6 +29,8 @@ def deploy_files(spec: BoardSpec, label: str = "") -> dict[str, bytes]:
 
     def wanted(name: str) -> bool:
         if name == BOARD_MODULE or (name.startswith("kb_hal_") and name != hal):
+            return False
+        if _FAMILY_ONLY.get(name, spec.family) != spec.family:
             return False
         return drivers is None or not name.startswith("kb_d_") or name in drivers
 

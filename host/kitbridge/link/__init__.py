@@ -4,6 +4,7 @@
     sim, sim:KIND[?baud=N]    the built-in simulated board  (link/sim.py)
     qemu:microbit-v1          a micro:bit under QEMU        (link/qemu_link.py)
     label:Table 7             the board with that label     (link/label_link.py)
+    mqtt://HOST[:PORT]/BOARD  a board on an MQTT broker     (link/mqtt_link.py; mqtts:// for TLS)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import importlib
 from typing import Protocol
 from urllib.parse import parse_qsl
 
-SCHEMES = {"sim": "sim", "qemu": "qemu_link", "label": "label_link"}
+SCHEMES = {"sim": "sim", "qemu": "qemu_link", "label": "label_link", "mqtt": "mqtt_link", "mqtts": "mqtt_link"}
 
 
 class Link(Protocol):
