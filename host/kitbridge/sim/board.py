@@ -25,6 +25,7 @@ from ..boards import firmware_constants, load_board
 from ..errors import KitError
 from . import fakes
 from .faults import FaultPlan, Faults
+from .fakes import flash
 from .loader import Firmware
 from .repl import Repl, board_traceback
 from .runtime import TICKS_PERIOD, Clock, HardReset, Runtime, Stopped
@@ -60,6 +61,7 @@ class SimBoard:
         self.world = World(self.spec)
         self.firmware: Firmware | None = None  # the modules of the current boot
         self.firmware_error: BaseException | None = None  # the last exception that stopped the firmware
+        self.files: dict[str, bytes] = {}  # the board's flash files (kb_model.txt): they outlive resets
         self.boots = 0
         self._use_pty = pty
         self._ticks_start = ticks_start
@@ -245,6 +247,7 @@ class SimBoard:
         rt.heap_used = 0
         rt.serving_since = None
         modules = fakes.build(rt)
+        modules["os"] = modules["uos"] = flash.make_os(self.files)
 
         def print_(*args: object, sep: str = " ", end: str = "\n", file: Any = None, flush: bool = False) -> None:
             """The firmware's print(): onto the serial line, as on the board."""
@@ -260,6 +263,7 @@ class SimBoard:
         self.firmware = Firmware(self._firmware_dir, self._board_text, modules, print_, loaded,
                                  drivers=self.spec.drivers)
         modules["sys"].modules = self.firmware.modules
+        self.firmware.builtins["open"] = flash.make_open(self.files)
         self._set_state("running")
         self.firmware.run_main()
 
