@@ -91,10 +91,7 @@ def ask(link: SerialLink, port: str, timeout: float) -> Probe:
         buf += link.read(min(0.05, deadline - now))
         while b"\n" in buf:
             line, buf = buf.split(b"\n", 1)
-            try:
-                item = wire.parse_line(line)
-            except wire.FrameError:
-                item = wire.Console(line.decode("ascii", "replace"))
+            item = wire.classify(line)
             if isinstance(item, wire.Reply) and item.rid == 1:
                 if not item.ok:
                     return Probe(port, "error", console=console, detail=f"hello refused: {item.code} {item.text}")

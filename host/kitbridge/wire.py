@@ -108,6 +108,14 @@ def parse_line(line: bytes) -> Reply | Event | Console:
     return _reply(words)
 
 
+def classify(line: bytes) -> Reply | Event | Console:
+    """parse_line for readers that only wait for one frame: a broken frame is console text."""
+    try:
+        return parse_line(line)
+    except FrameError:
+        return Console(line.decode("ascii", "replace"))
+
+
 def _reply(words: list[str]) -> Reply:
     rid = words[0][1:]
     if not _ID.match(rid) or len(words) < 2 or words[1] not in ("ok", "err"):

@@ -231,10 +231,7 @@ def _await(repl: RawRepl, timeout: float, console: list[str], wanted: Callable[[
     while True:
         while b"\n" in buf:
             line, buf = buf.split(b"\n", 1)
-            try:
-                item = wire.parse_line(line)
-            except wire.FrameError:
-                item = wire.Console(line.decode("ascii", "replace"))
+            item = wire.classify(line)
             if wanted(item):
                 repl.unread(buf)
                 return item
