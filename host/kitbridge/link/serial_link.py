@@ -58,7 +58,8 @@ class SerialLink:
 
     def read(self, timeout: float) -> bytes:
         try:
-            self._ser.timeout = timeout
+            if self._ser.timeout != timeout:  # pyserial reconfigures the port on every set
+                self._ser.timeout = timeout
             data = self._ser.read(max(1, self._ser.in_waiting))
         except (serial.SerialException, OSError, TypeError, AttributeError) as exc:
             raise ConnectionLost(f"lost the board on {self.name}: {exc}; check the cable") from exc
