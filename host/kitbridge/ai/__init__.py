@@ -3,7 +3,7 @@
     from kitbridge.ai import KNN, features, windows
     rows = [features(w) for w in windows(samples, size=25)]
     model = KNN(k=3).fit(rows, labels)
-    print(f"{model.score(test_rows, test_labels):.0%}")
+    accuracy = model.score(test_rows, test_labels)   # 0..1
     model.to_board(board)            # the board now decides on its own, even after a reboot
 
 Modules (one job each; open them, they are short): features (windowing and features), knn,

@@ -2,7 +2,7 @@
 
     model = KNN(k=3)
     model.fit(rows, labels)          # rows: lists of whole-number features; labels: words
-    print(model.score(test_rows, test_labels))
+    accuracy = model.score(test_rows, test_labels)
 
 To guess a label, measure how far the new row is from every stored row (the squared distance:
 add up the squared differences, feature by feature), take the k closest, and let them vote.

@@ -1,7 +1,7 @@
 """A model stored on a board: send it in chunks, run it, and hear its predictions.
 
     on_board = model.to_board(board, led="shake")   # stored in kb_model.txt, kept over a reboot
-    print(on_board.wait(timeout=5))                   # the next label the board decided on
+    label = on_board.wait(timeout=5)                  # the next label the board decided on
     on_board.when_predicted = print                   # called with each label, on the event thread
 
 The board sends the event "model LABEL" for every window of samples (docs/ai.md).

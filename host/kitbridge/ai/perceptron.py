@@ -2,7 +2,7 @@
 
     model = Perceptron(epochs=50)
     model.fit(rows, labels)
-    print(model.predict([row]))
+    guess = model.predict([row])
 
 score(label) = weight1 * feature1 + weight2 * feature2 + ... + bias.
 Learning: go through the examples again and again. When the perceptron picks a wrong label, add

@@ -2,7 +2,7 @@
 
     model = DecisionTree(max_depth=4)
     model.fit(rows, labels)
-    print(model.score(test_rows, test_labels))
+    accuracy = model.score(test_rows, test_labels)
 
 Learning: for the examples at hand, try every feature and every threshold between two values
 seen, and keep the question that splits them into the purest two groups (Gini impurity: the
