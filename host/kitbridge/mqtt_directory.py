@@ -1,7 +1,7 @@
 """The boards an MQTT broker has seen: their retained hellos on kitbridge/+/hello (link/mqtt_broker.py).
 
     for seen in boards_on_broker(parse_broker("school-pi:1883", user="teacher", password=...)):
-        print(seen.board_id, seen.label, "online" if seen.online else "offline", seen.port)
+        rows.append((seen.board_id, seen.label, seen.online, seen.port))
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
     with board.accelerometer.stream(hz=100) as samples:
         for s in samples:               # s.timestamp (board seconds), s.x, s.y, s.z (g)
             ...
-        print(samples.lost)             # samples that never arrived (gaps in their numbers)
+        lost = samples.lost             # samples that never arrived (gaps in their numbers)
 
 The wire format is docs/protocol.md section 15. Each batch event carries the number of its first
 sample, so a lost line shows as a gap of exactly the samples it held; closing a stream asks the

@@ -72,7 +72,7 @@ class LightSensor(_Level):
     itself on a micro:bit. Nothing to wire; point it at the light.
 
         light = board.light
-        print(light.level)              # 0 dark .. 1 bright
+        level = light.level             # 0 dark .. 1 bright
         light.wait_for_dark(threshold=0.2, timeout=10)
     """
 
@@ -95,7 +95,7 @@ class SoundSensor(_Level):
     micro:bit v2. Nothing to wire; clap near it.
 
         mic = board.sound
-        print(mic.level)                # 0 quiet .. 1 loud
+        level = mic.level               # 0 quiet .. 1 loud
         mic.wait_for_sound(threshold=0.6, timeout=10)
     """
 
@@ -113,8 +113,8 @@ class TemperatureSensor(Device):
     Nothing to wire.
 
         thermometer = board.temperature
-        print(thermometer.celsius)
-        print(thermometer.fahrenheit)
+        celsius = thermometer.celsius
+        fahrenheit = thermometer.fahrenheit
     """
 
     @property

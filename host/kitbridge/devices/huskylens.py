@@ -69,7 +69,7 @@ class HuskyLens(Device):
 
         cam = HuskyLens(board)
         cam.algorithm = "face recognition"
-        print(cam.blocks())                 # [Block(x=160, y=120, width=40, height=40, id=1)]
+        blocks = cam.blocks()               # [Block(x=160, y=120, width=40, height=40, id=1)]
     """
 
     def __init__(self, board: Board, *, scl: int | None = None, sda: int | None = None,

@@ -64,8 +64,8 @@ class I2C(Device):
     20 (SDA), the board's own bus (leave scl and sda out); on an ESP32 give the pins.
 
         bus = I2C(board)
-        print([hex(a) for a in bus.scan()])
-        print(bus.read_register(0x26, 0x01))     # the mPython board's accelerometer id
+        found = [hex(a) for a in bus.scan()]
+        chip_id = bus.read_register(0x26, 0x01)     # the mPython board's accelerometer id
     """
 
     def __init__(self, board: Board, scl: int | None = None, sda: int | None = None) -> None:

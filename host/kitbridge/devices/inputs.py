@@ -103,7 +103,7 @@ class AnalogSensor(Streamable, Device):
     *lower* in wetter soil: try it in dry and wet soil and note both.
 
         knob = AnalogSensor(board, 1)
-        print(knob.value)
+        turned = knob.value
         knob.wait_for_above(0.5, timeout=10)
     """
 

@@ -26,7 +26,7 @@ class Accelerometer(Streamable, Device):
     freefall). Nothing to wire. Lying flat, face up, it reads (0, 0, -1) g.
 
         acc = board.accelerometer
-        print(acc.acceleration)                     # (x, y, z) in g
+        xyz = acc.acceleration                      # (x, y, z) in g
         acc.when_shaken = lambda: print("shaken!")
         with acc.stream(hz=100) as samples:         # s.timestamp, s.x, s.y, s.z
             for s in samples: ...
@@ -154,7 +154,7 @@ class Compass(Device):
 
         compass = board.compass
         compass.calibrate()
-        print(compass.heading)          # 0 = north, 90 = east
+        heading = compass.heading        # 0 = north, 90 = east
     """
 
     def __init__(self, board: Board, name: str) -> None:

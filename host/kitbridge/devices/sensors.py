@@ -24,7 +24,7 @@ class DistanceSensor(Device):
     which runs at 3.3 V). It sees 2..400 cm; farther, or nothing there, reads `max_distance`.
 
         sensor = DistanceSensor(board, trigger=13, echo=14)
-        print(sensor.distance, "cm")
+        cm = sensor.distance
         sensor.wait_for_in_range(20, timeout=10)
     """
 
@@ -76,8 +76,8 @@ class DHT11(Device):
     an ESP32 DevKitC): micro:bit MicroPython cannot time it.
 
         sensor = DHT11(board, 15)
-        print(sensor.temperature, "°C")
-        print(sensor.humidity, "%")
+        celsius = sensor.temperature
+        percent = sensor.humidity
     """
 
     model = 11
@@ -117,7 +117,7 @@ class DHT22(DHT11):
 
         sensor = DHT22(board, 15)
         t, h = sensor.read()
-        print(t, h)
+        reading = (t, h)
     """
 
     model = 22

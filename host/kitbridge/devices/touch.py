@@ -164,7 +164,7 @@ class TouchLogo(TouchPad):
 
         board.logo.wait_for_touch(timeout=10)
         board.logo.when_touched = lambda: print("logo!")
-        print(board.logo.is_touched)
+        touched = board.logo.is_touched
     """
 
     def __init__(self, board: Board, name: str) -> None:
