@@ -17,7 +17,8 @@ def run(ag, v, a):
     kb_sys.run(ag, 'pin', [a[0], 'write', '1'])
     t = ag.h.ticks()
     r = R.get(n)
-    if r and r[2] == m and ag.h.diff(t, r[0]) < (1000 if m == 11 else 2000):
+    # <=: ticks are whole ms, so 1000 ticks apart may be 999.x ms; the sensor wants a full second
+    if r and r[2] == m and ag.h.diff(t, r[0]) <= (1000 if m == 11 else 2000):
         return r[1]
     import dht
     import machine
@@ -27,5 +28,5 @@ def run(ag, v, a):
     except OSError:
         raise ValueError('E_DEVICE', 'no DHT%d answers on pin %d: wire DATA to pin %d, + to 3V3, - to GND' % (m, n, n))
     s = '%s %s' % (d.temperature(), d.humidity())
-    R[n] = (t, s, m)
+    R[n] = (ag.h.ticks(), s, m)  # when the sensor was read, not when asked
     return s
