@@ -1,0 +1,69 @@
+"""What the simulated world does while lesson 12 runs: a hand makes each gesture (still, tilt
+left, tilt right, shake) and presses A while doing it; the lesson records while its LED glows.
+Then the hand shakes the board until the LED says the model saw a shake, holds still until the
+LED goes off, and presses B.
+
+The hand: still is flat with a small tremor; a tilt is 30..35° to a side, wobbling; a shake is
+2..3 g along x, 4..6 times a second (a seeded random draw for each gesture)."""
+
+import math
+import random
+import threading
+import time
+
+GESTURES = ["still", "tilt_left", "tilt_right", "shake"]
+
+
+class Hand(threading.Thread):
+    """Moves world.acceleration as `gesture` says, every 5 ms, until `done` is set."""
+
+    def __init__(self, world, seed=12):
+        super().__init__(name="hand", daemon=True)
+        self.world, self.rng = world, random.Random(seed)
+        self.gesture, self.done = "still", threading.Event()
+
+    def run(self):
+        r, start = self.rng, time.monotonic()
+        tilt, amp, freq = r.uniform(0.5, 0.6), r.uniform(2.0, 3.0), r.uniform(4.0, 6.0)
+        while not self.done.is_set():
+            t = time.monotonic() - start
+            if self.gesture == "still":
+                xyz = (r.gauss(0, 0.02), r.gauss(0, 0.02), -1 + r.gauss(0, 0.02))
+            elif self.gesture in ("tilt_left", "tilt_right"):
+                side = -1 if self.gesture == "tilt_left" else 1
+                xyz = (side * (tilt + 0.2 * math.sin(2 * math.pi * 0.4 * t)) + r.gauss(0, 0.03),
+                       r.gauss(0, 0.05), -0.8 + r.gauss(0, 0.03))
+            else:
+                xyz = (amp * math.sin(2 * math.pi * freq * t) + r.gauss(0, 0.2), r.gauss(0, 0.3), -1 + r.gauss(0, 0.3))
+            self.world.acceleration = tuple(max(-7.9, min(7.9, v)) for v in xyz)
+            self.done.wait(0.005)
+        self.world.acceleration = (0.0, 0.0, -1.0)
+
+
+def play(world, narrate):
+    def wait(condition, what, timeout=20):
+        if not world.wait_for(condition, timeout=timeout):
+            raise AssertionError(f"lesson 12 never {what}")
+
+    hand = Hand(world)
+    hand.start()
+    try:
+        for gesture in GESTURES:
+            hand.gesture = gesture
+            narrate(f"the hand: {gesture} (simulated) · 手势：{gesture}（模拟）")
+            time.sleep(0.8)  # gets into the movement, reads the prompt
+            world.click("a", 0.2)
+            wait(lambda: world.led, f"started recording {gesture}")
+            wait(lambda: not world.led, f"finished recording {gesture}")
+        hand.gesture = "still"  # puts the board down
+        time.sleep(1.0)  # the student reads the accuracy
+        hand.gesture = "shake"
+        narrate("the hand shakes the board · 手摇晃板子")
+        wait(lambda: world.led, "lit the LED for a shake")
+        hand.gesture = "still"
+        narrate("the hand holds still · 手保持不动")
+        wait(lambda: not world.led, "put the LED out when the board was still")
+        time.sleep(0.5)
+        world.click("b", 0.3)
+    finally:
+        hand.done.set()
