@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import serial
+from kitbridge import Board
 from kitbridge.sim import SimBoard
 
 
@@ -36,3 +37,17 @@ def open_port():
     yield open_
     for ser in ports:
         ser.close()
+
+
+@pytest.fixture
+def board():
+    """An mPython board on an unpaced line (a test module may define its own)."""
+    with Board("sim?baud=0") as board:
+        yield board
+
+
+@pytest.fixture
+def microbit():
+    """A micro:bit v2, for the other board family."""
+    with Board("sim:microbit-v2?baud=0") as board:
+        yield board
