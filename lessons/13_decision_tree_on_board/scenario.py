@@ -3,41 +3,11 @@ left, tilt right, shake) and presses A while doing it; the lesson records while 
 Then, with the tree on the board, the hand shakes the board until the board's own model lights
 the LED, holds still until the board puts it out, and presses B.
 
-The hand: still is flat with a small tremor; a tilt is 30..35° to a side, wobbling; a shake is
-2..3 g along x, 4..6 times a second (a seeded random draw for each gesture)."""
+The hand is kitbridge.sim.hand.Hand."""
 
-import math
-import random
-import threading
 import time
 
-GESTURES = ["still", "tilt_left", "tilt_right", "shake"]
-
-
-class Hand(threading.Thread):
-    """Moves world.acceleration as `gesture` says, every 5 ms, until `done` is set."""
-
-    def __init__(self, world, seed=13):
-        super().__init__(name="hand", daemon=True)
-        self.world, self.rng = world, random.Random(seed)
-        self.gesture, self.done = "still", threading.Event()
-
-    def run(self):
-        r, start = self.rng, time.monotonic()
-        tilt, amp, freq = r.uniform(0.5, 0.6), r.uniform(2.0, 3.0), r.uniform(4.0, 6.0)
-        while not self.done.is_set():
-            t = time.monotonic() - start
-            if self.gesture == "still":
-                xyz = (r.gauss(0, 0.02), r.gauss(0, 0.02), -1 + r.gauss(0, 0.02))
-            elif self.gesture in ("tilt_left", "tilt_right"):
-                side = -1 if self.gesture == "tilt_left" else 1
-                xyz = (side * (tilt + 0.2 * math.sin(2 * math.pi * 0.4 * t)) + r.gauss(0, 0.03),
-                       r.gauss(0, 0.05), -0.8 + r.gauss(0, 0.03))
-            else:
-                xyz = (amp * math.sin(2 * math.pi * freq * t) + r.gauss(0, 0.2), r.gauss(0, 0.3), -1 + r.gauss(0, 0.3))
-            self.world.acceleration = tuple(max(-7.9, min(7.9, v)) for v in xyz)
-            self.done.wait(0.005)
-        self.world.acceleration = (0.0, 0.0, -1.0)
+from kitbridge.sim.hand import GESTURES, Hand
 
 
 def play(world, narrate):
@@ -45,7 +15,7 @@ def play(world, narrate):
         if not world.wait_for(condition, timeout=timeout):
             raise AssertionError(f"lesson 13 never {what}")
 
-    hand = Hand(world)
+    hand = Hand(world, seed=13)
     hand.start()
     try:
         for gesture in GESTURES:
