@@ -116,3 +116,9 @@ def start(ag, hal):
     import network
     from umqtt.simple import MQTTClient
     return Net(ag, hal, cfg, MQTTClient, network.WLAN(network.STA_IF))
+
+
+def boot(ag):
+    # for main.py at power-on: the broker link when deploy wrote Wi-Fi settings, polled every turn
+    n = start(ag, ag.h)
+    return n and n.poll

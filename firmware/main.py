@@ -8,6 +8,9 @@ import kb_sys
 hal = __import__(kb_board.HAL)
 ag = kb_agent.Agent(hal)
 ag.event('boot')
+# modules deployed with a boot(ag) hook (a stored model, the Wi-Fi link): kb_board.BOOT names them;
+# a hook may return work for every turn of the loop, which a deadman or reset does not stop
+run = [f for f in [__import__(m).boot(ag) for m in kb_board.BOOT] if f]
 try:
     while True:
         try:
@@ -17,6 +20,8 @@ try:
             else:
                 hal.idle(1)
             ag.poll()
+            for f in run:
+                f()
         except MemoryError:
             ag.buf = b''
             ag.event('warn E_MEM')

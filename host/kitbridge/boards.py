@@ -293,11 +293,12 @@ def _led_tuple(led: DeviceSpec, family: str, fail: Callable[[str], ValueError]) 
     raise fail(f"type {led.type!r}: the {family} firmware drives a {kinds} led")
 
 
-def firmware_constants(spec: BoardSpec, label: str = "") -> str:
+def firmware_constants(spec: BoardSpec, label: str = "", boot: tuple[str, ...] = ()) -> str:
     """The text of kb_board.py for this board: the constants the firmware reads.
 
     Small on purpose: a micro:bit v1 imports it into a ~9 KB heap. `label` (a teacher's name
     for the board, see kitbridge.labels) rides at the end of DEV, the last word of `hello`.
+    `boot` names the modules whose boot(ag) main.py calls at power-on.
     """
     # hello ends with DEV, so a label there costs the board no code (measured: a LABEL constant
     # printed by kb_sys cost ~50 bytes of a micro:bit v1's ~1.8 KB free heap; this costs none)
@@ -334,4 +335,5 @@ def firmware_constants(spec: BoardSpec, label: str = "") -> str:
         raise fail("missing: the firmware's `led` verb needs one")
     lines.append(f"LED = {_led_tuple(spec.devices['led'], spec.family, fail)!r}")
     lines.append(f"DEV = {','.join(spec.devices) + suffix!r}")
+    lines.append(f"BOOT = {tuple(boot)!r}")
     return "\n".join(lines) + "\n"

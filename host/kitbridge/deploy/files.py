@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 from .. import resources
 from ..boards import BoardSpec, firmware_constants
@@ -11,9 +12,10 @@ from ..errors import DeployError
 
 MANIFEST = "kb_manifest.txt"
 BOARD_MODULE = "kb_board.py"
-_REQUIRED = ("main.py", "kb_agent.py")
+_REQUIRED = ("main.py", "kb_agent.py", "kb_sys.py")
 _FAMILY_ONLY = {"kb_net.py": "esp32"}  # the MQTT link needs Wi-Fi
 _VERSION = re.compile(rb"^FW = '([^']+)'", re.MULTILINE)
+_BOOT_HOOK = re.compile(rb"^def boot\(ag\):", re.MULTILINE)
 
 
 def deploy_files(spec: BoardSpec, label: str = "") -> dict[str, bytes]:
@@ -23,7 +25,24 @@ def deploy_files(spec: BoardSpec, label: str = "") -> dict[str, bytes]:
     definition's firmware.drivers lists) except the other board families' HALs, plus
     kb_board.py made from the board definition (and the board's label, if it has one).
     """
-    folder = resources.firmware_dir()
+    files = _firmware_files(spec)
+    main = files.pop("main.py")
+    files[BOARD_MODULE] = board_module(spec, label, files).encode("utf-8")
+    files["main.py"] = main
+    return files
+
+
+def board_module(spec: BoardSpec, label: str = "", files: dict[str, bytes] | None = None,
+                 folder: Path | None = None) -> str:
+    """The text of kb_board.py for this board, with BOOT naming the deployed modules that have
+    a `boot(ag)` hook (a stored model, the Wi-Fi link), so main.py starts them at power-on."""
+    files = _firmware_files(spec, folder) if files is None else files
+    boot = tuple(name[:-3] for name, data in sorted(files.items()) if _BOOT_HOOK.search(data))
+    return firmware_constants(spec, label, boot)
+
+
+def _firmware_files(spec: BoardSpec, folder: Path | None = None) -> dict[str, bytes]:
+    folder = folder or resources.firmware_dir()
     hal = spec.hal + ".py"
     drivers = None if spec.drivers is None else {f"kb_d_{verb}.py" for verb in spec.drivers}
 
@@ -39,11 +58,7 @@ def deploy_files(spec: BoardSpec, label: str = "") -> dict[str, bytes]:
         if name not in names:
             raise DeployError(f"firmware file {name} is missing from {folder}; the installation is incomplete: "
                               "reinstall kitbridge")
-    names.remove("main.py")
-    files = {name: (folder / name).read_bytes() for name in names}
-    files[BOARD_MODULE] = firmware_constants(spec, label).encode("utf-8")
-    files["main.py"] = (folder / "main.py").read_bytes()
-    return files
+    return {name: (folder / name).read_bytes() for name in names}
 
 
 def firmware_version(files: dict[str, bytes]) -> str:

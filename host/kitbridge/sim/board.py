@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import resources
-from ..boards import firmware_constants, load_board
+from ..boards import load_board
+from ..deploy.files import board_module
 from ..errors import KitError
 from . import fakes
 from .faults import FaultPlan, Faults
@@ -66,7 +67,7 @@ class SimBoard:
         self._use_pty = pty
         self._ticks_start = ticks_start
         self._firmware_dir = Path(firmware_dir) if firmware_dir is not None else resources.firmware_dir()
-        self._board_text = firmware_constants(self.spec)
+        self._board_text = board_module(self.spec, folder=self._firmware_dir)
         self._uid = _make_uid(self.spec.family, kind)
         self._state = "off"
         self._state_cv = threading.Condition()
