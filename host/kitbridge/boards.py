@@ -335,5 +335,6 @@ def firmware_constants(spec: BoardSpec, label: str = "", boot: tuple[str, ...] =
         raise fail("missing: the firmware's `led` verb needs one")
     lines.append(f"LED = {_led_tuple(spec.devices['led'], spec.family, fail)!r}")
     lines.append(f"DEV = {','.join(spec.devices) + suffix!r}")
-    lines.append(f"BOOT = {tuple(boot)!r}")
+    if boot:  # absent, not empty, where there are none: every name costs a micro:bit v1 heap
+        lines.append(f"BOOT = {tuple(boot)!r}")
     return "\n".join(lines) + "\n"

@@ -16,6 +16,7 @@ _REQUIRED = ("main.py", "kb_agent.py", "kb_sys.py")
 _FAMILY_ONLY = {"kb_net.py": "esp32"}  # the MQTT link needs Wi-Fi
 _VERSION = re.compile(rb"^FW = '([^']+)'", re.MULTILINE)
 _BOOT_HOOK = re.compile(rb"^def boot\(ag\):", re.MULTILINE)
+_BOOT_BLOCK = re.compile(rb"^ *# boot hooks \{$.*?^ *# \}\n", re.MULTILINE | re.DOTALL)
 
 
 def deploy_files(spec: BoardSpec, label: str = "") -> dict[str, bytes]:
@@ -27,9 +28,15 @@ def deploy_files(spec: BoardSpec, label: str = "") -> dict[str, bytes]:
     """
     files = _firmware_files(spec)
     main = files.pop("main.py")
-    files[BOARD_MODULE] = board_module(spec, label, files).encode("utf-8")
-    files["main.py"] = main
+    boot = boot_modules(files)
+    files[BOARD_MODULE] = firmware_constants(spec, label, boot).encode("utf-8")
+    files["main.py"] = main if boot else _BOOT_BLOCK.sub(b"", main)
     return files
+
+
+def boot_modules(files: dict[str, bytes]) -> tuple[str, ...]:
+    """The modules among `files` that have a boot(ag) hook for main.py to call at power-on."""
+    return tuple(name[:-3] for name, data in sorted(files.items()) if _BOOT_HOOK.search(data))
 
 
 def board_module(spec: BoardSpec, label: str = "", files: dict[str, bytes] | None = None,
@@ -37,8 +44,7 @@ def board_module(spec: BoardSpec, label: str = "", files: dict[str, bytes] | Non
     """The text of kb_board.py for this board, with BOOT naming the deployed modules that have
     a `boot(ag)` hook (a stored model, the Wi-Fi link), so main.py starts them at power-on."""
     files = _firmware_files(spec, folder) if files is None else files
-    boot = tuple(name[:-3] for name, data in sorted(files.items()) if _BOOT_HOOK.search(data))
-    return firmware_constants(spec, label, boot)
+    return firmware_constants(spec, label, boot_modules(files))
 
 
 def _firmware_files(spec: BoardSpec, folder: Path | None = None) -> dict[str, bytes]:
