@@ -26,8 +26,8 @@ class BrokerBoard:
 def boards_on_broker(address: BrokerAddress, *, timeout: float = 5.0) -> list[BrokerBoard]:
     """Every board with a hello retained on the broker, online first, then by label and id.
 
-    Raises BrokerUnreachable / BrokerAuthError (what to check), or KitTimeout if the broker does not
-    deliver the list (an ACL that forbids kitbridge/+/hello to this account)."""
+    Raises BrokerUnreachable / BrokerAuthError (what to check), BrokerDenied if the broker's ACL
+    forbids kitbridge/+/hello to this account, or KitTimeout if the broker does not deliver the list."""
     hellos: dict[str, dict] = {}
     lock = threading.Lock()
     fence: list[Fence] = []
@@ -45,7 +45,7 @@ def boards_on_broker(address: BrokerAddress, *, timeout: float = 5.0) -> list[Br
 
     client = connect(address, timeout=timeout, on_message=on_message)
     try:
-        fence.append(Fence(client))
+        fence.append(Fence(client, address.shown()))
         if not fence[0].wait([topic("+", "hello")], timeout):
             raise KitTimeout(f"the MQTT broker {address.shown()} did not list its boards within {timeout:g} s; "
                              "check that this account may subscribe to kitbridge/+/hello (the broker's ACL)")

@@ -13,12 +13,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 USER, PASSWORD = "teacher", "s3cret-pass"
+DESKS = {"desk-07": "desk7-pass", "desk-08": "desk8-pass"}  # desk accounts, as docs/classroom-wifi.md makes them
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "classroom-wifi.md"
 START_TIMEOUT = 10.0
 
 
 def _find(name: str) -> str | None:
     return shutil.which(name) or next((str(p) for p in (Path("/usr/sbin") / name, Path("/usr/bin") / name)
                                        if p.exists()), None)
+
+
+def classroom_acl() -> str:
+    """The ACL file exactly as docs/classroom-wifi.md gives it (the code block after its marker)."""
+    import re
+
+    found = re.search(r"<!-- kitbridge\.acl:[^\n]*-->\n```\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.DOTALL)
+    if found is None:
+        raise AssertionError(f"no kitbridge.acl block in {DOCS}")
+    return found.group(1)
 
 
 def free_port() -> int:
@@ -79,19 +91,24 @@ class Broker:
         self.start()
 
 
-def make_broker(tmp: Path, tls: bool) -> Broker:
+def make_broker(tmp: Path, tls: bool, *, acl: str | None = None, users: dict[str, str] | None = None) -> Broker:
+    """A broker with the account USER (and `users`: name -> password), and `acl` as its acl_file."""
     exe, passwd = _find("mosquitto"), _find("mosquitto_passwd")
     if exe is None or passwd is None:
         raise FileNotFoundError("mosquitto")
     pwfile = tmp / "passwd"
     pwfile.write_text("")
-    subprocess.run([passwd, "-b", str(pwfile), USER, PASSWORD], check=True, capture_output=True)
+    for name, password in {USER: PASSWORD, **(users or {})}.items():
+        subprocess.run([passwd, "-b", str(pwfile), name, password], check=True, capture_output=True)
     pwfile.chmod(0o600)
     port = free_port()
     # `user`: run as root, mosquitto would switch to a user who cannot read these files
     lines = [f"listener {port} 127.0.0.1", f"password_file {pwfile}", "allow_anonymous false",
              "persistence false",
              f"user {getpass.getuser()}", "log_dest stdout", "log_type error", "log_type warning"]
+    if acl is not None:
+        (tmp / "kitbridge.acl").write_text(acl)
+        lines.append(f"acl_file {tmp / 'kitbridge.acl'}")
     ca = None
     if tls:
         ca, cert, key = _throwaway_tls(tmp)
@@ -133,3 +150,47 @@ def _throwaway_tls(tmp: Path) -> tuple[Path, Path, Path]:
     return paths
 
 
+
+
+class HelloWatch:
+    """Every board hello the broker delivers, as it arrives: wait(board_id, online) waits for one."""
+
+    def __init__(self, address) -> None:
+        import threading
+
+        from kitbridge.link.mqtt_broker import connect, parse_hello
+
+        self.seen: list[tuple[str, dict]] = []
+        self._cv = threading.Condition()
+
+        def on_message(client, userdata, message) -> None:
+            hello = parse_hello(message.payload)
+            if hello is not None:
+                with self._cv:
+                    self.seen.append((message.topic.split("/")[1], hello))
+                    self._cv.notify_all()
+
+        self._client = connect(address, on_message=on_message)
+        self._client.subscribe("kitbridge/+/hello")
+
+    def wait(self, board_id: str, online: bool, timeout: float) -> dict | None:
+        """The board's latest hello once it says `online`, or None after `timeout` seconds."""
+
+        def latest() -> dict | None:
+            mine = [h for b, h in self.seen if b == board_id]
+            return mine[-1] if mine and mine[-1]["online"] == online else None
+
+        with self._cv:
+            self._cv.wait_for(lambda: latest() is not None, timeout)
+            return latest()
+
+    def close(self) -> None:
+        from kitbridge.link.mqtt_broker import stop
+
+        stop(self._client)
+
+    def __enter__(self) -> HelloWatch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

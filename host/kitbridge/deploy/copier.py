@@ -60,13 +60,16 @@ class DeployReport:
 
 
 def deploy(target: Any, spec: BoardSpec, progress: Progress | None = None, force: bool = False,
-           *, timeout: float = 10.0, label: str | None = None) -> DeployReport:
+           *, timeout: float = 10.0, label: str | None = None,
+           extra: dict[str, bytes] | None = None) -> DeployReport:
     """Put the kit firmware for `spec`'s kind on the board at `target` and restart it.
 
     `target` is a RawRepl, a pyserial-like port object, or a port name. Files whose hash
     matches the board's manifest are not sent again unless `force`. `label` names the board
     (see kitbridge.labels); None keeps the label the board has. DeployError (the board
-    stays bootable) when the board cannot be reached or the agent does not start.
+    stays bootable) when the board cannot be reached or the agent does not start. `extra` adds
+    files beside the firmware (kb_net.json, deploy/netconfig.py); a later deploy without them
+    leaves them on the board.
     """
     expected_fw = firmware_version(deploy_files(spec))
     repl, close = _session(target, spec)
@@ -74,7 +77,7 @@ def deploy(target: Any, spec: BoardSpec, progress: Progress | None = None, force
     sent_before = repl.bytes_sent
     try:
         try:
-            files, sent, skipped, removed = _copy(repl, spec, label, progress, force, timeout)
+            files, sent, skipped, removed = _copy(repl, spec, label, progress, force, timeout, extra)
             hello = _restart_and_greet(repl, timeout)
         except DeployError:
             raise
@@ -117,7 +120,8 @@ def _session(target: Any, spec: BoardSpec) -> tuple[RawRepl, Callable[[], None] 
 
 
 def _copy(repl: RawRepl, spec: BoardSpec, label: str | None, progress: Progress | None, force: bool,
-          timeout: float) -> tuple[dict[str, bytes], list[str], list[str], list[str]]:
+          timeout: float, extra: dict[str, bytes] | None = None
+          ) -> tuple[dict[str, bytes], list[str], list[str], list[str]]:
     """Write what differs; (the files, sent, skipped, removed file names)."""
     repl.interrupt(timeout)
     repl.enter(timeout, soft_reset=True)
@@ -129,6 +133,10 @@ def _copy(repl: RawRepl, spec: BoardSpec, label: str | None, progress: Progress 
             repl.exec(f"f=open({BOARD_MODULE!r})", timeout)
             label = labels.from_constants(repl.exec("print(f.read());f.close()", timeout))
     files = deploy_files(spec, label)
+    if extra:  # settings files go before main.py, which is written last
+        main = files.pop("main.py")
+        files.update(extra)
+        files["main.py"] = main
     manifest: dict[str, str] = {}
     if MANIFEST in listing and not force:
         repl.exec(f"f=open({MANIFEST!r})", timeout)

@@ -44,6 +44,10 @@ class UnknownBoard(BoardNotFound):
     """No board with that id or label has announced itself on the broker."""
 
 
+class BrokerDenied(BoardNotFound):
+    """The broker's ACL does not let this account read a topic it needs (another desk's board)."""
+
+
 def topic(board_id: str, kind: str) -> str:
     return f"kitbridge/{board_id}/{kind}"
 
@@ -131,17 +135,17 @@ def parse_hello(payload: bytes) -> dict | None:
 
 def connect(address: BrokerAddress, *, client_id: str | None = None, timeout: float = 5.0, keepalive: int = 10,
             will: tuple[str, bytes] | None = None, on_message=None, on_connect=None, on_disconnect=None,
-            reconnect: bool = False):
+            reconnect: bool = False, mqtt5: bool = False):
     """A paho client connected to `address`, its network thread running.
 
     Raises BrokerUnreachable or BrokerAuthError saying what to check. With `reconnect` the client
     keeps reconnecting after a lost connection (a board); without, it stays down (a host link
     reports ConnectionLost and Board reconnects with a fresh link). on_connect(client) runs after
-    each successful connection."""
+    each successful connection. MQTT 3.1.1 unless `mqtt5`."""
     import paho.mqtt.client as mqtt
 
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id or f"kb-{uuid.uuid4().hex[:12]}",
-                         protocol=mqtt.MQTTv311)
+                         protocol=mqtt.MQTTv5 if mqtt5 else mqtt.MQTTv311)
     client.connect_timeout = timeout
     client.reconnect_delay_set(min_delay=1, max_delay=2)
     if address.user or address.password:
@@ -200,6 +204,34 @@ def connect(address: BrokerAddress, *, client_id: str | None = None, timeout: fl
     return client
 
 
+def may_send(address: BrokerAddress, topic_name: str, timeout: float = 5.0) -> bool:
+    """False if the broker's ACL forbids this account to publish on `topic_name`.
+
+    MQTT 3.1.1 gives no sign (the broker drops a forbidden message; Mosquitto even grants a
+    forbidden subscription), so this asks over MQTT 5, whose PUBACK says "not authorized", with
+    an empty message (a board reads it as nothing). True when the broker cannot tell."""
+    answered = threading.Event()
+    reasons: list = []
+
+    def published(client, userdata, mid, reason, properties) -> None:
+        reasons.append(reason)
+        answered.set()
+
+    try:
+        client = connect(address, timeout=timeout, mqtt5=True)
+    except BoardNotFound as exc:  # a broker without MQTT 5
+        log.debug("no MQTT 5 on %s (%s): cannot check the ACL", address.shown(), exc)
+        return True
+    try:
+        client.on_publish = published
+        client.publish(topic_name, b"", qos=1)
+        if not answered.wait(timeout):
+            return True
+    finally:
+        stop(client)
+    return getattr(reasons[0], "value", 0) not in (0x87, 0x97)  # not authorized, quota exceeded
+
+
 def _stop(client) -> None:
     client.disconnect()
     client.loop_stop()
@@ -217,10 +249,11 @@ class Fence:
     """Tells when the retained messages of a subscription have all arrived: the broker sends them
     before a message published after its SUBACK on the same connection."""
 
-    def __init__(self, client) -> None:
+    def __init__(self, client, where: str = "the MQTT broker") -> None:
         self.topic = f"kitbridge/_fence/{uuid.uuid4().hex}"
         self.done = threading.Event()
         self._client = client
+        self._where = where
 
     def matches(self, message_topic: str) -> bool:
         if message_topic == self.topic:
@@ -229,11 +262,23 @@ class Fence:
         return False
 
     def wait(self, subscriptions: list[str], timeout: float) -> bool:
-        """Subscribe to `subscriptions`, then wait until their retained messages are in (False: timeout)."""
+        """Subscribe to `subscriptions`, then wait until their retained messages are in (False: timeout).
+
+        BrokerDenied when the broker refuses a subscription (its ACL)."""
         subscribed = threading.Event()
-        self._client.on_subscribe = lambda *a: subscribed.set()
+        granted: list = []
+
+        def on_subscribe(client, userdata, mid, reasons, properties=None) -> None:
+            granted.extend(reasons)
+            subscribed.set()
+
+        self._client.on_subscribe = on_subscribe
         self._client.subscribe([(t, 0) for t in subscriptions] + [(self.topic, 0)])
         if not subscribed.wait(timeout):
             return False
+        refused = [t for t, reason in zip(subscriptions + [self.topic], granted) if reason.is_failure]
+        if refused:
+            raise BrokerDenied(f"{self._where} does not let this account read {', '.join(refused)} (the broker's "
+                               "ACL); use the account for that board, or ask the teacher to check the acl_file")
         self._client.publish(self.topic, b"", qos=0)
         return self.done.wait(timeout)

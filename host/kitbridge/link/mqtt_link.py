@@ -13,7 +13,19 @@ import threading
 import time
 
 from ..errors import BoardNotFound, ConnectionLost
-from .mqtt_broker import BrokerAddress, Fence, UnknownBoard, connect, parse_hello, parse_url, redact, stop, topic
+from .mqtt_broker import (
+    BrokerAddress,
+    BrokerDenied,
+    Fence,
+    UnknownBoard,
+    connect,
+    may_send,
+    parse_hello,
+    parse_url,
+    redact,
+    stop,
+    topic,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +49,7 @@ class MqttLink:
         self._up = None
         self._fence: Fence | None = None
         self._where = address.shown()
+        self._address = address
         self._client = connect(address, timeout=timeout, keepalive=keepalive, on_message=self._on_message,
                                on_disconnect=self._on_disconnect)
         try:
@@ -48,15 +61,18 @@ class MqttLink:
     def _find(self, target: str, timeout: float) -> None:
         if not target:
             raise ValueError(f"name the board in the address: {self.name.rstrip('/')}/BOARD-ID-OR-LABEL")
-        self._fence = Fence(self._client)
+        self._fence = Fence(self._client, self._where)
         if not self._fence.wait([topic("+", "hello")], timeout):
             raise UnknownBoard(f"the MQTT broker {self._where} did not list its boards within {timeout:g} s; "
                                "check that this account may subscribe to kitbridge/+/hello (the broker's ACL)")
         board_id = self._resolve(target)
+        if not may_send(self._address, topic(board_id, "down"), timeout):
+            raise BrokerDenied(f"the MQTT broker {self._where} does not let this account send to board {board_id} "
+                               "(its ACL); use the account of that board's desk, or ask the teacher")
         self.board_id = board_id
         self.board_kind = self.hellos[board_id].get("kind") or None
         self._up = topic(board_id, "up")
-        self._fence = Fence(self._client)
+        self._fence = Fence(self._client, self._where)
         if not self._fence.wait([self._up], timeout):
             raise UnknownBoard(f"could not subscribe to {self._up} on {self._where} within {timeout:g} s; "
                                "check the broker's ACL for this account")

@@ -2,7 +2,8 @@
 
 build(rt) gives the modules a board of rt's family has: both have machine, time/utime, gc,
 micropython, neopixel and sys; a micro:bit adds microbit (its serial line is microbit.uart, and
-its sys has no stdin); an ESP32 adds select/uselect (its serial line is sys.stdin/stdout).
+its sys has no stdin); an ESP32 adds select/uselect (its serial line is sys.stdin/stdout), and
+network, usocket and umqtt.simple (net.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .machine import make_machine
 from .microbit import make_microbit
 from .music import make_music
 from .neopixel import make_neopixel
+from .net import make_net
 from .system import make_gc, make_micropython, make_select, make_sys
 
 
@@ -41,6 +43,7 @@ def build(rt: Runtime) -> dict[str, Any]:
         modules["usys"] = modules["sys"]
         modules["framebuf"] = make_framebuf()
         modules["dht"] = make_dht(rt)
+        modules.update(make_net(rt))  # Wi-Fi and umqtt.simple, for firmware/kb_net.py
     return modules
 
 
