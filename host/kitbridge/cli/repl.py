@@ -1,6 +1,7 @@
 """`kitbridge repl --port P`: a terminal on the board's MicroPython REPL.
 
-Ctrl-C first stops the kit agent (its outputs go safe); Ctrl-] leaves, and the board stays at
+Ctrl-C first stops the kit agent (its outputs go safe), then a soft reset gives the REPL the
+whole heap; Ctrl-] leaves, and the board stays at
 its REPL until Ctrl-D there or its reset button restarts the kit firmware.
 """
 
@@ -56,7 +57,12 @@ def run(args: argparse.Namespace) -> int:
     port = resolve_port(args.port)
     link = SerialLink(port, pty=port.startswith("/dev/pts/"))
     try:
-        RawRepl(link.port_object, name=port).interrupt(3.0)
+        repl = RawRepl(link.port_object, name=port)
+        repl.interrupt(3.0)
+        # A soft reset inside the raw REPL: a fresh heap with main.py not run. The stopped agent's
+        # modules would otherwise stay loaded, and a micro:bit v1 could not parse `print(1)`.
+        repl.enter(3.0, soft_reset=True)
+        repl.leave(3.0)
         _settle(link)
     except KitError:
         link.close()
