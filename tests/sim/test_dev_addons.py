@@ -125,6 +125,32 @@ def test_relay_switches_and_honours_low_trigger_modules(board):
         Relay(board, 4)
 
 
+def test_the_deadman_and_reset_leave_a_low_trigger_relay_open_and_other_outputs_low():
+    with Board("sim?baud=0", deadman=0.2) as board:
+        world = board.sim.world
+        pump, fan = Relay(board, 13), Relay(board, 14, active_high=False)
+        pump.on()
+        fan.on()
+        assert (world.value("pin 13"), world.value("pin 14")) == (1, 0)
+        board._client._keepalive_stop.set()  # the host goes silent, as a crashed script does
+        assert world.wait_for(lambda: world.value("pin 14") == 1, timeout=2), "the fan's relay closed at the deadman"
+        assert world.value("pin 13") == 0
+    with Board("sim?baud=0") as board:
+        world = board.sim.world
+        fan = Relay(board, 14, active_high=False)
+        fan.on()
+        board.request("reset")
+        assert world.value("pin 14") == 1
+
+
+def test_a_low_trigger_relay_on_a_microbit_v1_warns_that_its_deadman_closes_it(microbit_v1, caplog):
+    with caplog.at_level("WARNING", logger="kitbridge.devices.relay"):
+        fan = Relay(microbit_v1, 8, active_high=False)
+    assert "no room for the 'rest' driver" in caplog.text and microbit_v1.sim.world.value("pin 8") == 1
+    fan.on()
+    assert microbit_v1.sim.world.value("pin 8") == 0
+
+
 def test_external_led_on_off_and_brightness(board):
     world = board.sim.world
     led = LED(board, 13)
