@@ -7,9 +7,14 @@ import time
 DHT11_PIN = {"mpython": 0, "esp32-devkitc": 4}
 
 
-def play(world, narrate):
+def wire(world):
+    """The DHT11 on the desk (the micro:bit v2 uses its own thermometer)."""
     if world.kind in DHT11_PIN:
         world.parts.dht11(DHT11_PIN[world.kind])
+
+
+def play(world, narrate):
+    if world.kind in DHT11_PIN:
         narrate(f"a DHT11 wired to pin {DHT11_PIN[world.kind]} (simulated) · DHT11接在引脚{DHT11_PIN[world.kind]}（模拟）")
     world.temperature = 24
     narrate("the room is 24 °C · 房间24°C")

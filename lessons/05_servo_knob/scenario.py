@@ -7,10 +7,17 @@ import time
 PINS = {"mpython": (2, 8), "microbit-v1": (1, 0), "microbit-v2": (1, 0), "esp32-devkitc": (34, 13)}
 
 
-def play(world, narrate):
+def wire(world):
+    """The knob (turned to the middle) and the servo on the desk; the keyboard may turn the knob."""
     knob, servo_pin = PINS[world.kind]
     world.set_analog(knob, 512)
-    servo = world.parts.servo(servo_pin)
+    world.parts.servo(servo_pin)
+    return {"knob": knob}
+
+
+def play(world, narrate):
+    knob, servo_pin = PINS[world.kind]
+    servo = world.parts.servos[servo_pin]
     narrate(f"knob on pin {knob}, servo on pin {servo_pin} (simulated) · 旋钮接引脚{knob}，舵机接引脚{servo_pin}（模拟）")
 
     def turn(raw, angle, words):

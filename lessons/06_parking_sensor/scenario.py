@@ -7,10 +7,15 @@ import time
 PINS = {"mpython": (13, 14), "microbit-v2": (13, 14), "esp32-devkitc": (5, 18)}
 
 
-def play(world, narrate):
+def wire(world):
+    """The HC-SR04 on the desk, with nothing in front of it."""
     trigger, echo = PINS[world.kind]
     world.parts.distance_sensor(trigger, echo)
     world.distance = None
+
+
+def play(world, narrate):
+    trigger, echo = PINS[world.kind]
     narrate(f"HC-SR04 on pins {trigger} (Trig), {echo} (Echo); nothing in front (simulated) · "
             f"HC-SR04接引脚{trigger}和{echo}；前面没有东西（模拟）")
 

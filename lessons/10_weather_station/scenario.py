@@ -7,9 +7,14 @@ DHT11_PIN = {"mpython": 0, "esp32-devkitc": 4}
 WEATHER = [(22, 45), (22, 46), (27, 80), (26, 72), (24, 60), (23, 50)]
 
 
+def wire(world):
+    """The DHT11 on the desk."""
+    world.parts.dht11(DHT11_PIN[world.kind])
+
+
 def play(world, narrate):
     pin = DHT11_PIN[world.kind]
-    sensor = world.parts.dht11(pin)
+    sensor = world.parts.dhts[pin]
     narrate(f"a DHT11 wired to pin {pin} (simulated) · DHT11接在引脚{pin}（模拟）")
     for number, (celsius, humidity) in enumerate(WEATHER):
         world.temperature, world.humidity = celsius, humidity

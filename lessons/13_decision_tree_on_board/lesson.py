@@ -73,7 +73,8 @@ with Board() as board:
     # Into the board! It stores the tree and asks the questions itself; its LED lights for "shake".
     # 搬进板子！它保存这棵树，自己提问；看到“shake”时点亮LED。
     on_board = tree.to_board(board, led="shake")
-    print("The board decides by itself now. Shake it! Press B to stop. · 现在板子自己做决定。摇一摇！按B结束。")
+    print("The board decides by itself now. Shake it! Press B when you have seen it. · "
+          "现在板子自己做决定。摇一摇！看够了就按B。")
     last = None
     stop_at = time.monotonic() + 120  # two minutes at most · 最多两分钟
     while time.monotonic() < stop_at and not board.button_b.is_pressed:
@@ -81,4 +82,11 @@ with Board() as board:
         if label != last:
             print(f"The board says: {label} · 板子说：{label}")
             last = label
-    print("Bye! · 再见！")
+
+# Here the computer lets go of the board. The tree stays in the board's memory (the file
+# kb_model.txt), and the board starts it by itself every time it is switched on.
+# 到这里电脑放开了板子。决策树留在板子的存储里（文件 kb_model.txt），板子每次通电都会自己启动它。
+print("Now unplug the USB cable and power the board from a battery box or a power bank.")
+print("It starts the tree by itself: shake it and its LED lights, with no computer at all!")
+print("现在拔掉USB线，用电池盒或充电宝给板子供电。")
+print("它会自己启动决策树：摇一摇，LED就亮，完全不需要电脑！")

@@ -14,9 +14,15 @@ SERVO_PIN = {"mpython": 8, "microbit-v2": 0}
 PIXELS_PER_DEGREE = 320 / 60  # the HuskyLens sees about 60° across its 320-pixel picture
 
 
-def play(world, narrate):
+def wire(world):
+    """The HuskyLens on the I2C pins, riding the servo's arm (the keyboard's camera turns with it)."""
     world.buses.i2c().attach(HuskyLensCam(world))
-    servo = world.parts.servo(SERVO_PIN[world.kind], angle=90)
+    world.parts.servo(SERVO_PIN[world.kind], angle=90)
+    return {"camera": SERVO_PIN[world.kind]}
+
+
+def play(world, narrate):
+    servo = world.parts.servos[SERVO_PIN[world.kind]]
     narrate("HuskyLens on I2C, riding a servo (simulated) · HuskyLens接I2C，装在舵机上（模拟）")
     people = {"alice": 90.0}  # name -> bearing, degrees
     faces = {"alice": world.scene.place("face", "alice", x=160, y=110, w=60, h=80)}

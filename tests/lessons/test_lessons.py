@@ -11,7 +11,7 @@ import time
 
 import pytest
 from kitbridge.lessons import all_lessons, find_lesson
-from lesson_world import lasting_states, lit_periods
+from lesson_world import lasting_states, led_history, lit_periods
 
 WRITTEN = ("01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15")
 PUBLIC = ("kitbridge", "kitbridge.ai", "kitbridge.plotting")  # what a lesson may import from
@@ -193,15 +193,31 @@ def test_12_knn_recognises_the_gestures_and_the_shake_live(run_lesson):
 
 
 @pytest.mark.parametrize("kind", ["mpython", "microbit-v2"])
-def test_13_the_tree_goes_into_the_board_which_then_decides_by_itself(run_lesson, kind):
+def test_13_the_tree_goes_into_the_board_which_then_decides_by_itself_unplugged(run_lesson, kind):
     world, out = run_lesson("13", kind)
     assert accuracy(out) >= 90  # the figure its README states
     assert "is x.var <= " in out  # the tree's questions
     after = out[out.index("decides by itself"):]
     assert "The board says: shake" in after and "The board says: still" in after  # the board's own events
-    lit = lit_periods(world)
-    assert len(lit) >= 5, lit  # four recordings, then the board's own model lit the LED for the shake
+    assert len(lit_periods(world)) >= 5  # four recordings, then the board's own model lit the LED for the shake
     assert world.presses("a") == 4 and world.presses("b") == 1
+    assert out.index("The board says") < out.index("unplug the USB cable") < out.index("runs from a battery")
+
+    # Unplugged: the lesson's Board closed its link (the simulated board stops), then the board
+    # ran again with no host, and its stored tree alone drove the LED as the hand moved.
+    states = [(e.t, e.value) for e in world.history("board")]
+    closed = next(t for t, state in states if state == "stopped")
+    on_battery = next(t for t, state in states if state == "running" and t > closed)
+    hand = [(e.t, e.value) for e in world.history("hand")]
+    assert hand and hand[0][0] > on_battery, "the hand moved the board only once it ran from the battery"
+    assert [g for _, g in hand] == ["still", "shake", "tilt_left", "shake", "tilt_right", "still", "put down"]
+    led = [(t, lit) for t, lit in led_history(world) if t > on_battery]
+    assert [lit for _, lit in led] == [True, False, True, False], led  # lit for each shake, never else
+    for (start, gesture), (end, _) in itertools.pairwise(hand):
+        changes = [(t, lit) for t, lit in led if start < t <= end]
+        assert [lit for _, lit in changes] in ([], [gesture == "shake"]), (gesture, led)  # one decision, kept
+        state = [lit for t, lit in led if t <= end]
+        assert bool(state and state[-1]) == (gesture == "shake"), (gesture, led)
 
 
 def test_15_taught_with_the_buttons_the_board_knows_a_wave_by_itself(run_lesson):

@@ -23,7 +23,7 @@ COMMANDS = {
     "lessons": ("lessons", "list the lessons"),
     "run": ("run", "run a lesson on a board"),
     "plot": ("plot", "plot sensors live from a board, or a recording (.csv)"),
-    "list": ("ports", "list boards on serial ports (kind, kit firmware, label), or on an MQTT broker"),
+    "list": ("ports", "list boards: on serial ports, or on a broker (--broker)"),
     "flash": ("flash", "put MicroPython itself on boards (ESP32, micro:bit)"),
     "doctor": ("doctor", "check a board and this computer; say how to fix each problem"),
     "repl": ("repl", "a terminal on a board's MicroPython REPL (Ctrl-] leaves)"),
