@@ -13,7 +13,7 @@ from .boards import BoardSpec, load_board
 from .client import Client, output_key
 from .devices import LED, Button, Pin
 from .errors import BoardNotFound, ConnectionLost, DeviceError, FirmwareMismatch, KitError, KitTimeout
-from .link import Link, open_link
+from .link import Link, open_link, split_port
 from .link.mqtt_broker import redact
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,7 @@ class Board:
         self._outputs: dict[tuple[object, ...], tuple[object, ...]] = {}  # last request per output
         self._outputs_lock = threading.Lock()
         self._reconnect_lock = threading.Lock()
+        self._reconnects = reconnect
         self._boots_handled = 0
         self._boots_at_connect = 0
         try:
@@ -77,7 +78,12 @@ class Board:
 
     def _setup(self, timeout: float) -> None:
         """Handshake and settings of a fresh connection (also after a reconnect)."""
-        self.info = self._handshake(timeout)
+        info = self._handshake(timeout)
+        before = self.__dict__.get("info")
+        if before is not None and info["uid"] != before["uid"]:
+            raise BoardNotFound(f"{self.port} now has another board (uid {info['uid']}, not {before['uid']}); "
+                                "plug this Board's board back in, or make a new Board for the other one")
+        self.info = info
         spec = load_board(self.info["board"])
         if "spec" in self.__dict__ and spec.kind != self.spec.kind:
             raise BoardNotFound(f"{self.port} now has a {spec.kind}, not the {self.spec.kind} this Board "
@@ -156,6 +162,9 @@ class Board:
                 self._outputs.pop(("pin", str(args[0]), "out"), None)
             elif verb == "reset":
                 self._outputs.clear()
+                hub = self.__dict__.get("_stream_hub")
+                if hub is not None:
+                    hub.end_all("reset stopped the stream on the board; start it again")
             elif verb == "deadman" and args:
                 self._deadman = int(args[0]) / 1000 or None
 
@@ -163,7 +172,9 @@ class Board:
 
     def reconnect(self, timeout: float = 5.0) -> None:
         """Open this board's port again, shake hands, and restore what this Board had set: pin outputs,
-        pulls and the LED, the deadman. Callbacks stay (they live here). Raises BoardNotFound (or
+        pulls and the LED, the deadman, and the streams that were running (they go on through the same
+        Stream; see Stream.gaps). Callbacks stay (they live here). A serial board that comes back under
+        another name (/dev/ttyUSB1 for /dev/ttyUSB0) is found by its uid. Raises BoardNotFound (or
         another KitError) if the board is not back within `timeout` seconds; the Board stays usable
         for another try."""
         if self._closed:
@@ -175,10 +186,12 @@ class Board:
             client.hold(threading.current_thread())
             try:
                 client.detach(f"the link to {self.port} is being reopened")
+                if "_stream_hub" in self.__dict__:
+                    self.__dict__["_stream_hub"].outage_starts()
                 self.link = self._reopen(deadline)
                 client.attach(self.link)
                 self._setup(max(deadline - time.monotonic(), HELLO_ATTEMPT))
-                self._restore()
+                self._restore("reconnect")
                 if self._closed:  # close() came while the background reconnect ran
                     raise ConnectionLost(f"this Board on {self.port} was closed")
                 self._connected = True
@@ -197,6 +210,8 @@ class Board:
             reopen(max(deadline - time.monotonic(), 0.0))
             return self.link
         self.link.close()
+        if split_port(self._open_as)[0] == "serial":
+            return self._find_serial(deadline)
         while True:  # a USB board takes a moment to come back under its name
             try:
                 return open_link(self._open_as)
@@ -205,13 +220,26 @@ class Board:
                     raise
                 time.sleep(RECONNECT_PAUSE)
 
-    def _restore(self) -> None:
+    def _find_serial(self, deadline: float) -> Link:
+        """This board's serial port again: under its name, or under a new one (found by its uid)."""
+        from .link.refind import reopen_serial
+
+        link = reopen_serial(self._open_as, self.uid, deadline)
+        if link.name != self._open_as:
+            log.warning("the board %s came back on %s (it was on %s)", self.uid, link.name, self.port)
+            self._open_as = self.port = link.name
+        return link
+
+    def _restore(self, reason: str) -> None:
         with self._outputs_lock:
             requests = list(self._outputs.values())
         for verb, *args in requests:
             self._client.request(verb, *args)
         if requests:
             log.info("restored %d output setting(s) on %s", len(requests), self.port)
+        hub = self.__dict__.get("_stream_hub")
+        if hub is not None:
+            hub.resume(reason)
 
     def _auto_reconnect(self) -> None:
         lost = self._client.lost_event
@@ -231,6 +259,11 @@ class Board:
     def check(self) -> None:
         """Raise here what went wrong in the background (a callback's exception, a lost link)."""
         self._client.check()
+
+    @property
+    def reconnecting(self) -> bool:
+        """True if this Board reconnects by itself when the link is lost (Board(port, reconnect=True))."""
+        return self._reconnects and not self._closed
 
     @property
     def console(self) -> list[str]:
@@ -322,7 +355,7 @@ class Board:
         try:
             if self._deadman is not None:
                 self._client.request("deadman", round(self._deadman * 1000))
-            self._restore()
+            self._restore("reset")
         except KitError as exc:
             log.warning("could not restore the board on %s after its restart: %s", self.port, exc)
 

@@ -90,10 +90,12 @@ class Client:
         self._lost: ConnectionLost | None = None
         self._handler_error: BaseException | None = None
         self._handlers: list[Callable[[wire.Event], None]] = []
-        self._events: queue.Queue[wire.Event | None] = queue.Queue(maxsize=EVENT_QUEUE)
+        self._events: queue.Queue[wire.Event | Callable[[], None] | None] = queue.Queue(maxsize=EVENT_QUEUE)
         self._last_seq: int | None = None
         self.boots_seen = 0  # boot events read, in line order (Board tells a reset from the first boot)
         self.lost_event = threading.Event()  # set while the link is down
+        self.clock: tuple[int, float] | None = None  # the board's ticks in the last ping answer, and when it came
+        self.clock_at_loss: tuple[int, float] | None = None  # .clock when the link was last lost
         self.last_sent = time.monotonic()
         self._keepalive_stop = threading.Event()
         self._owner: threading.Thread | None = None  # while reconnecting, the only thread that may send
@@ -229,6 +231,14 @@ class Client:
     def add_handler(self, handler: Callable[[wire.Event], None]) -> None:
         self._handlers.append(handler)
 
+    def barrier(self, action: Callable[[], None]) -> None:
+        """Run `action` on the event thread once every event read so far has been handled, and before
+        any read later (so after the events that came before an answer just got)."""
+        try:
+            self._events.put(action, timeout=self.timeout)
+        except queue.Full:
+            raise KitTimeout("the event handlers are stuck: a callback may be blocking") from None
+
     def check(self) -> None:
         """Raise, in the caller's thread, what went wrong in the background."""
         if self._handler_error is not None:
@@ -301,6 +311,8 @@ class Client:
                     pending.reply = frame
                     pending.done.set()
                     self._cond.notify_all()
+                    if pending.verb == "ping" and frame.ok and frame.text.isdigit():
+                        self.clock = (int(frame.text), time.monotonic())
             if pending is None:
                 log.debug("late or unknown reply %s", frame)
         elif isinstance(frame, wire.Event):
@@ -341,7 +353,9 @@ class Client:
             event = self._events.get()
             if event is None:
                 return
-            for handler in list(self._handlers):
+            handlers: list[Callable[..., None]] = list(self._handlers) if isinstance(event, wire.Event) \
+                else [lambda _, act=event: act()]  # a barrier()'s action runs as a handler does
+            for handler in handlers:
                 try:
                     handler(event)
                 except BaseException as exc:  # the student's callback: surfaced by check()
@@ -353,6 +367,7 @@ class Client:
         with self._cond:
             if self._lost is None and not self._closed:
                 self._lost = exc
+                self.clock_at_loss = self.clock
                 self.lost_event.set()
                 log.warning("%s", exc)
             for pending in self._pending.values():

@@ -9,6 +9,10 @@ loses at most the batch in flight. One row per sample:
 
 `time` is board time in seconds (one clock for all devices); a row leaves the other devices'
 columns empty. Rows come batch by batch, so times interleave between devices.
+
+With Board(port, reconnect=True) a recording goes on through a pulled cable: the rows stop during
+the outage and go on after it; the samples missed are in `Recording.lost` and each outage is in
+`Recording.gaps` (its `lost` is None when the board restarted, so the count is unknown).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
+from .stream_gaps import Gap
 from .streams import Stream, Streamable, all_of
 
 if TYPE_CHECKING:
@@ -35,13 +40,14 @@ Label = Union[None, str, Callable[[], object], Any]  # None, "keyboard", a callb
 
 @dataclass
 class Recording:
-    """What board.record() wrote: the file, rows per device, and samples lost or dropped."""
+    """What board.record() wrote: the file, rows per device, samples lost or dropped, and outages."""
 
     path: Path
     rows: dict[str, int] = field(default_factory=dict)
     lost: dict[str, int] = field(default_factory=dict)
     dropped: dict[str, int] = field(default_factory=dict)
     hz: dict[str, int] = field(default_factory=dict)
+    gaps: dict[str, list[Gap]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -112,9 +118,12 @@ def record(board: Board, devices: Sequence[Streamable], seconds: float, path: st
                 if rest and write is not None:
                     write(s, rest)
                 result.lost[s.name], result.dropped[s.name], result.hz[s.name] = s.lost, s.dropped, s.hz
+                result.gaps[s.name] = list(s.gaps)
     for name, n in result.lost.items():
         if n:
             log.warning("recording %s: %d %s sample(s) lost on the line", out, n, name)
+        for gap in result.gaps.get(name, []):
+            log.warning("recording %s: %s has %s", out, name, gap)
     return result
 
 

@@ -9,6 +9,11 @@ The wire format is docs/protocol.md section 15. Each batch event carries the num
 sample, so a lost line shows as a gap of exactly the samples it held; closing a stream asks the
 board how many it sent, so a lost last batch counts too. Samples wait in a bounded queue: a reader
 that falls behind loses the oldest, counted in `.dropped`, never silently.
+
+A stream outlives a pulled cable and a board reset: after board.reconnect() (or with
+Board(port, reconnect=True)) and after a reset the board is asked to stream again, and samples
+go on arriving through the same Stream. Each outage is one entry of `.gaps` (stream_hub.py,
+docs/reliability.md).
 """
 
 from __future__ import annotations
@@ -22,11 +27,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from . import wire
 from .errors import ConnectionLost, KitError, KitTimeout
+from .stream_gaps import Gap, PendingGap
 
 if TYPE_CHECKING:
     from .board import Board
+    from .stream_hub import StreamHub
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +43,7 @@ QUEUE_SECONDS = 30  # a stream keeps at most this many seconds of unread samples
 LINE_BYTES = 11520  # 115200 baud, 8N1: bytes a second on the wire
 BATCH_OVERHEAD = 35  # bytes of a batch line besides its samples (the longest header and checksum)
 MAX_LINE = 512
+RESUME_WAIT = 10.0  # with auto-reconnect a reader waits this long for the board to come back, then raises
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,8 @@ class Streamable:
         """Start sampling `hz` times a second (1..1000), `batch` samples a line (None: the board
         picks, about 10 lines a second). Iterate it for samples; close it (or use `with`) to stop.
         A rate the line cannot carry is lowered: see the stream's `.hz` and `.warning`."""
+        from .stream_hub import hub
+
         return hub(self.board).open(self._stream_source(), hz, batch, self.name)
 
 
@@ -108,14 +117,22 @@ class Stream:
         self.hz = hz
         self.batch = batch or 0
         self.received = 0  # samples that arrived
-        self.lost = 0  # samples the board sent (or skipped) that never arrived
+        self.lost = 0  # samples that never arrived: lost on the line, skipped by the board, missed in outages
         self.dropped = 0  # samples that arrived but were thrown away because nobody read them in time
         self.warning: str | None = None
+        self.gaps: list[Gap] = []  # outages (a reconnect, a board reset) the stream resumed after
         self.sample = sample_type(source.fields)
         self._queue: deque[Any] = deque()
         self._limit = 1000
-        self._next_idx = 0
-        self._sent: int | None = None  # the board's count, once stopped
+        self._batch_asked = batch
+        # the board's current run of this stream (a new one after each outage)
+        self._next_idx = 0  # IDX the next batch should have (mod IDX_WRAP)
+        self._count = 0  # samples of this run accounted for: received or lost
+        self._t0: int | None = None  # board ms (unwrapped) at which sample 0 of this run was due
+        self._run_hz = round(hz)  # its rate, set in event order (an E_RATE warning lowers it)
+        self._gap: PendingGap | None = None  # an outage whose end the next run's first batch tells
+        self._outage: tuple[float | None, int] | None = None  # (last sample time, .lost) as the link went
+        self._down_since: float | None = None
         self._ended: str | None = None
         self.closed = False
 
@@ -132,6 +149,8 @@ class Stream:
                 if self.closed:
                     raise StopIteration
                 self._raise_if_ended()
+                if self._down_since is not None:  # reconnecting: the wait for samples starts when it is back
+                    deadline = time.monotonic() + self._patience()
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise KitTimeout(f"the {self.name} stream sent nothing for {self._patience():g} s; "
@@ -157,23 +176,48 @@ class Stream:
     def _patience(self) -> float:
         return max(2.0, 3 * max(self.batch, 1) / self.hz + 1)
 
-    def _raise_if_ended(self) -> None:
+    def _raise_if_ended(self, outage_wait: float | None = None) -> None:
+        """Raise why no samples can come. While an auto-reconnect runs, wait (up to `outage_wait` s,
+        RESUME_WAIT by default), then raise ConnectionLost; the stream goes on once the board is back."""
+        outage_wait = RESUME_WAIT if outage_wait is None else outage_wait
         if self._ended is not None:
             raise ConnectionLost(self._ended)
-        self.hub.board.check()
+        board = self.hub.board
+        try:
+            board.check()
+        except ConnectionLost as exc:
+            if not board.reconnecting:
+                raise
+            now = time.monotonic()
+            if self._down_since is None:
+                self._down_since = now
+            elif now - self._down_since > outage_wait:
+                self._down_since = None
+                raise ConnectionLost(f"{exc}; still reconnecting after {outage_wait:g} s: the {self.name} "
+                                     "stream goes on once the board is back") from None
+            return
+        self._down_since = None
 
     # the hub calls these, on the event thread
 
     def _on_batch(self, ticks: int, idx: int, data: str) -> None:
         rows = decode(self.source, data)
-        start = self.hub.unwrap(ticks) / 1000
-        period = 1 / self.hz
+        start_ms = self.hub.unwrap(ticks)
+        hz = self._run_hz
         gap = (idx - self._next_idx) % IDX_WRAP
         if gap:
             self.lost += gap
             log.warning("%s stream: %d sample(s) lost", self.name, gap)
+        self._count += gap
+        if self._t0 is None:
+            self._t0 = start_ms - self._count * 1000 // hz
+            if self._gap is not None:  # the first batch after an outage
+                self._close_gap(self._t0)
         self._next_idx = (idx + len(rows)) % IDX_WRAP
+        self._count += len(rows)
         self.received += len(rows)
+        self.hub.note_clock(start_ms + (len(rows) - 1) * 1000 / hz)  # sent as its last sample was taken
+        start, period = start_ms / 1000, 1 / hz
         new = [self.sample(round(start + k * period, 6), *values) for k, values in enumerate(rows)]
         over = len(self._queue) + len(new) - self._limit
         if over > 0:
@@ -189,6 +233,49 @@ class Stream:
             self._ended = reason
             log.warning("%s stream: %s", self.name, reason)
 
+    # outages: StreamHub.resume() and the event thread call these (under hub.cond)
+
+    def _outage_starts(self) -> None:
+        """The link went: what is lost from here until the next run's first sample is this outage's."""
+        if self._outage is None and self._gap is None:
+            self._outage = (self._last_time(), self.lost)
+
+    def _last_time(self) -> float | None:
+        if self._t0 is None or not self._count:
+            return None
+        return (self._t0 + (self._count - 1) * 1000 // self._run_hz) / 1000
+
+    def _new_run(self, sent: int, clock_ok: bool, reason: str) -> None:
+        """The board's run of this stream ended having sent `sent` samples; a new run starts."""
+        if self._gap is not None and self._t0 is None:
+            self._gap.clock_ok &= clock_ok  # a run that never got a batch: the earlier gap spans it
+        else:
+            self._gap = self._pending_gap(clock_ok, reason)
+            missing = sent - self._count
+            if missing > 0:  # the board sent them (its count says so); they never arrived
+                self.lost += missing
+                self._gap.count = sent
+        self._outage = None
+        self._next_idx = self._count = 0
+        self._t0 = None
+        self._run_hz = round(self.requested_hz)
+
+    def _pending_gap(self, clock_ok: bool, reason: str) -> PendingGap:
+        start, lost_before = self._outage or (self._last_time(), self.lost)
+        return PendingGap(start, lost_before, self._t0, self._run_hz, self._count, clock_ok, reason)
+
+    def _close_gap(self, end_ms: int | None) -> None:
+        pending, self._gap = self._gap, None
+        if pending is None:
+            return
+        due = pending.due(end_ms)
+        if due is not None:
+            self.lost += due
+        lost = None if due is None else self.lost - pending.lost_before
+        gap = Gap(pending.start, None if end_ms is None else end_ms / 1000, lost, pending.reason)
+        self.gaps.append(gap)
+        log.warning("%s stream: %s", self.name, gap)
+
     # stopping
 
     def close(self) -> None:
@@ -199,11 +286,19 @@ class Stream:
             if self._ended is None:
                 sent = int(self.hub.board.request("stream", self.id, 0).split()[0])
                 self._settle(sent)
+        except ConnectionLost as exc:
+            log.debug("stopping the %s stream: %s", self.name, exc)
+            self.hub.owe_stop(self.id)  # the board may stream on: stopped once it is back
+            with self.hub.cond:
+                if self._gap is None and self._t0 is not None:
+                    self._gap = self._pending_gap(False, "closed during an outage")
         except KitError as exc:
             log.debug("stopping the %s stream: %s", self.name, exc)
         finally:
             self.hub.forget(self)
             with self.hub.cond:
+                if self._gap is not None:  # the stream ended inside an outage: its end is unknown
+                    self._close_gap(None)
                 self.closed = True
                 self.hub.cond.notify_all()
 
@@ -212,11 +307,12 @@ class Stream:
         cond = self.hub.cond
         deadline = time.monotonic() + 1.0
         with cond:
-            while self.received + self.lost < sent and time.monotonic() < deadline:
+            while self._count < sent and time.monotonic() < deadline:
                 cond.wait(0.05)
-            missing = sent - self.received - self.lost
+            missing = sent - self._count
             if missing > 0:
                 self.lost += missing
+                self._count = sent
                 log.warning("%s stream: its last %d sample(s) never arrived", self.name, missing)
 
     def __enter__(self) -> Stream:
@@ -227,94 +323,7 @@ class Stream:
 
     def __repr__(self) -> str:
         return (f"<Stream {self.name} {self.hz:g} Hz: {self.received} received, {self.lost} lost, "
-                f"{self.dropped} dropped>")
-
-
-class StreamHub:
-    """A board's streams: ids, the batch events, and board time unwrapped from its 24-bit ticks."""
-
-    def __init__(self, board: Board) -> None:
-        self.board = board
-        self.cond = threading.Condition()
-        self._streams: dict[int, Stream] = {}
-        self._ticks: int | None = None  # last raw ticks seen
-        self._time = 0  # unwrapped ms
-        board._client.add_handler(self._on_event)
-
-    def open(self, source: Source, hz: float, batch: int | None, name: str) -> Stream:
-        if isinstance(hz, bool) or not isinstance(hz, (int, float)) or not 1 <= hz <= MAX_HZ:
-            raise ValueError(f"hz must be 1..{MAX_HZ} samples a second, not {hz!r}")
-        if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int) or batch < 1):
-            raise ValueError(f"batch must be a whole number of samples (1 or more) or None, not {batch!r}")
-        with self.cond:
-            sid = next((i for i in range(1, 100) if i not in self._streams), None)
-            if sid is None:
-                raise ValueError("99 streams are open on this board: close some first")
-            stream = Stream(self, sid, source, round(hz), batch, name)
-            self._streams[sid] = stream  # before asking: a rate warning comes before the answer
-        try:
-            answer = self.board.request("stream", sid, *source.words, round(hz), batch or 0, *source.args)
-            got_hz, got_batch = (int(w) for w in answer.split()[:2])
-        except BaseException:
-            self.forget(stream)
-            raise
-        stream.hz, stream.batch = got_hz, got_batch
-        stream._limit = max(1000, got_hz * QUEUE_SECONDS)
-        if got_hz != stream.requested_hz and stream.warning is None:
-            stream.warning = f"the line carries at most {got_hz} Hz of this stream now; it runs at {got_hz} Hz"
-        return stream
-
-    def forget(self, stream: Stream) -> None:
-        with self.cond:
-            if self._streams.get(stream.id) is stream:
-                del self._streams[stream.id]
-
-    def unwrap(self, ticks: int) -> int:
-        """Board ms since an arbitrary start, from 24-bit ticks (steps under 2**23 ms either way)."""
-        if self._ticks is None:
-            self._time = ticks
-        else:
-            step = (ticks - self._ticks) % TICKS_WRAP
-            self._time += step - TICKS_WRAP if step >= TICKS_WRAP // 2 else step
-        self._ticks = ticks
-        return self._time
-
-    def _on_event(self, event: wire.Event) -> None:
-        if event.name == "s" and len(event.args) == 3:
-            with self.cond:
-                stream = self._streams.get(_int(event.args[0]))
-                if stream is None:
-                    return
-                try:
-                    stream._on_batch(event.ticks, int(event.args[1]), event.args[2])
-                except ValueError as exc:
-                    log.warning("ignored a broken %s batch: %s", stream.name, exc)
-                self.cond.notify_all()
-        elif event.name == "warn" and event.args[:2] == ("E_RATE", "stream") and len(event.args) == 5:
-            stream = self._streams.get(_int(event.args[2]))
-            text = (f"{event.args[3]} Hz is more than the line carries next to the other streams; "
-                    f"lowered to {event.args[4]} Hz")
-            log.warning("%s stream: %s", stream.name if stream else "a", text)
-            if stream is not None:
-                stream.warning = text
-        elif event.name == "boot":
-            with self.cond:
-                for stream in list(self._streams.values()):
-                    stream._end("the board restarted, which stopped the stream; start it again")
-                self._streams.clear()
-                self.cond.notify_all()
-
-
-def _int(word: str) -> int:
-    return int(word) if word.isdigit() else -1
-
-
-def hub(board: Board) -> StreamHub:
-    """The board's StreamHub, made on first use."""
-    found = board.__dict__.get("_stream_hub")
-    if found is None:
-        found = board.__dict__["_stream_hub"] = StreamHub(board)
-    return found
+                f"{self.dropped} dropped, {len(self.gaps)} gap(s)>")
 
 
 def accel_source(bus: Sequence[int]) -> Source:
@@ -346,7 +355,7 @@ def all_of(streams: Sequence[Stream], callback: Callable[[Stream, list[Any]], No
             with cond:
                 if not any(s._queue for s in streams):
                     for s in streams:
-                        s._raise_if_ended()
+                        s._raise_if_ended(outage_wait=float("inf"))  # the recording's end bounds the wait
                     cond.wait(min(0.1, max(until - time.monotonic(), 0)))
     for stream in streams:
         samples = stream.take()

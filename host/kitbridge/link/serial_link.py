@@ -12,6 +12,12 @@ from ..errors import BoardNotFound, ConnectionLost
 
 log = logging.getLogger(__name__)
 
+try:  # a vanished port fails inside pyserial's termios calls (flush, reconfigure) with termios.error
+    from termios import error as _TermiosError
+except ImportError:  # Windows
+    _TermiosError = OSError
+PORT_ERRORS = (serial.SerialException, OSError, TypeError, AttributeError, _TermiosError)
+
 
 def _busy_hint() -> str:
     if sys.platform.startswith("linux"):
@@ -22,7 +28,7 @@ def _busy_hint() -> str:
 class SerialLink:
     """Bytes over pyserial. Opening does not toggle DTR/RTS, so ESP32 boards are not reset."""
 
-    board_kind = None
+    board_kind: str | None = None
 
     def __init__(self, port: str, baud: int = 115200, *, port_object: serial.SerialBase | None = None,
                  pty: bool = False) -> None:
@@ -61,7 +67,7 @@ class SerialLink:
             if self._ser.timeout != timeout:  # pyserial reconfigures the port on every set
                 self._ser.timeout = timeout
             data = self._ser.read(max(1, self._ser.in_waiting))
-        except (serial.SerialException, OSError, TypeError, AttributeError) as exc:
+        except PORT_ERRORS as exc:
             raise ConnectionLost(f"lost the board on {self.name}: {exc}; check the cable") from exc
         return data
 
@@ -69,13 +75,13 @@ class SerialLink:
         try:
             self._ser.write(data)
             self._ser.flush()
-        except (serial.SerialException, OSError, TypeError, AttributeError) as exc:
+        except PORT_ERRORS as exc:
             raise ConnectionLost(f"lost the board on {self.name}: {exc}; check the cable") from exc
 
     def close(self) -> None:
         try:
             self._ser.close()
-        except (serial.SerialException, OSError) as exc:
+        except PORT_ERRORS as exc:
             log.debug("closing %s: %s", self.name, exc)
 
 

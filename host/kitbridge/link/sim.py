@@ -55,10 +55,15 @@ class SimLink(SerialLink):
         self.name = port
 
     def reopen(self, timeout: float) -> None:
-        """Open the line of the same SimBoard again, once it runs (after sim.restart(), maybe on a new pty)."""
+        """Open the line of the same SimBoard again, once it runs and is plugged in (after sim.restart()
+        or sim.replug(), maybe on a new pty: this link knows its board, as a uid search would find it)."""
         super().close()
-        if not self.sim.world.wait_for(lambda: self.sim.alive and self.sim.state in ("running", "repl"), timeout):
-            raise BoardNotFound(f"the simulated {self.sim.kind} on {self.name} is switched off; "
+        sim = self.sim
+        if not sim.world.wait_for(lambda: sim.alive and sim.state in ("running", "repl") and sim.plugged, timeout):
+            if sim.alive and not sim.plugged:
+                raise BoardNotFound(f"the simulated {sim.kind} on {self.name} is unplugged; "
+                                    "sim.replug() plugs it in again")
+            raise BoardNotFound(f"the simulated {sim.kind} on {self.name} is switched off; "
                                 "sim.restart() switches it on again")
         self._open_sim(self.name)
 

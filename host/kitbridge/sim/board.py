@@ -8,6 +8,10 @@
 The firmware runs in a daemon thread, from main.py as after a reset, over fake MicroPython modules
 bound to this board's World and serial line. When it stops (Ctrl-C on the line, or an exception
 escaping main.py) the board prints the traceback and sits at a REPL, as a real one does.
+
+Pulling the cable two ways: stop()/restart() switch the board off and on (a USB-powered board);
+unplug()/replug() take only the host's port away while the firmware runs on (a board on a
+battery pack, a USB hub that browns out), so its deadman notices the silent host.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
+import os
 import threading
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +45,13 @@ UART_RX_BUFFER = {"microbit": 64, "esp32": 256}  # bytes the board's UART holds 
 _ESP32_ROM_BANNER = ("ets Jun  8 2016 00:22:57\n\nrst:0xc (SW_CPU_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)\n"
                      "configsip: 0, SPIWP:0xee\nmode:DIO, clock div:2\nentry 0x400805e4\n")
 _serial_numbers = itertools.count(1)
+_plugged: weakref.WeakSet[SimBoard] = weakref.WeakSet()  # running boards whose port the host can open
+
+
+def plugged_ports() -> list[str]:
+    """The pty paths of this process's simulated boards that are on and plugged in, as the OS lists
+    serial ports (a Board that lost its port looks here too, to find its board under a new name)."""
+    return sorted(b.port for b in list(_plugged) if b.port is not None and b.alive and b.plugged)
 
 
 class SimBoard:
@@ -113,6 +126,31 @@ class SimBoard:
         if self._line is not None:
             self._line.inject(plan)
 
+    @property
+    def plugged(self) -> bool:
+        """True while the host can open the board's port (on, and not unplug()ged)."""
+        return self._line is not None and self._line.plugged and self._state != "stopped"
+
+    def unplug(self) -> None:
+        """Pull the USB cable of a board that stays powered: the host's port vanishes (reads on it
+        fail) while the firmware runs on and hears nobody, so its deadman, if set, stops the outputs."""
+        if self._line is None or not self.alive:
+            raise KitError(f"the simulated {self.kind} is not running; start() it first")
+        _plugged.discard(self)
+        self._line.unplug()
+        self.world.record("usb", "unplugged")
+
+    def replug(self, new_path: bool = False) -> SimBoard:
+        """Plug the cable back in: a new port appears (on a pty the OS picks its path, often the
+        old one; `new_path=True` makes sure it differs, as a re-enumerated /dev/ttyUSB1 does)."""
+        if self._line is None or not self.alive:
+            raise KitError(f"the simulated {self.kind} is not running; start() it first")
+        self._line.replug(new_path)
+        _plugged.add(self)
+        self.world.record("usb", "plugged")
+        logger.info("simulated %s plugged in again on %s", self.kind, self.port or "an in-process line")
+        return self
+
     def reset(self) -> None:
         """Press the reset button: the chip restarts from power-on (outputs off, main.py again, `boot`)."""
         rt = self._rt
@@ -180,6 +218,7 @@ class SimBoard:
         self._thread = threading.Thread(target=self._run, args=(self._rt,), name=f"sim {self.kind} firmware",
                                         daemon=True)
         self._thread.start()
+        _plugged.add(self)
         logger.info("simulated %s started on %s", self.kind, self.port or "an in-process line")
         if settle > 0 and not self.world.wait_for(
                 lambda: self._serving(settle) or self._state in ("repl", "stopped"), timeout=10):
@@ -194,6 +233,7 @@ class SimBoard:
             return
         if rt.stopping.is_set():
             return
+        _plugged.discard(self)
         rt.stopping.set()
         rt.line.mute()
         rt.line.wake()
@@ -300,6 +340,7 @@ class SimBoard:
 
 
 def _make_uid(family: str, kind: str) -> bytes:
-    """A board's unique id: 6 bytes (ESP32 MAC) or 8 (micro:bit), different for every SimBoard."""
-    digest = hashlib.sha256(f"{kind}:{next(_serial_numbers)}".encode()).digest()
+    """A board's unique id: 6 bytes (ESP32 MAC) or 8 (micro:bit), different for every SimBoard, also
+    between programs running at once (a Board finds its board again by uid among all the ports)."""
+    digest = hashlib.sha256(f"{kind}:{os.getpid()}:{next(_serial_numbers)}".encode()).digest()
     return digest[:8] if family == "microbit" else b"\x24\x0a\xc4" + digest[:3]

@@ -5,6 +5,8 @@ directions; baud=0 moves them as fast as they come. Arriving bytes wait in a rec
 the board's size (64 bytes on a micro:bit, 256 on an ESP32); while the firmware does not read,
 further bytes are dropped and counted, as a real UART overruns. Ctrl-C (0x03) never reaches the
 buffer while the firmware runs: it interrupts the firmware, as MicroPython's UART handler does.
+unplug() takes the host's end away while the board runs on (its port vanishes, as a USB serial
+bridge's does when its cable is pulled from a battery-powered board); replug() gives it a new one.
 """
 
 from __future__ import annotations
@@ -49,7 +51,9 @@ class BoardLine:
         self.rx_size = rx_size
         self.baud = baud
         self._rate = baud / 10.0  # bytes per second
-        self._port = PtyPort() if use_pty else QueuePort(name)
+        self._use_pty = use_pty
+        self._base_name = name
+        self._port = self._new_port()
         self.port: str | None = self._port.port
         self.serial_object = self._port.serial_object
         self.name = self.port or name
@@ -62,8 +66,10 @@ class BoardLine:
         self._rx_pacer = Pacer(self._rate or 1.0)
         self._tx_pacer = Pacer(self._rate or 1.0)
         self._tx_lock = threading.Lock()
+        self._recv_lock = threading.Lock()  # held by the pump while it reads the host's end
         self._closed = threading.Event()
         self._muted = False
+        self._unplugged = False
         self.faults: Faults | None = None
         self._pump = threading.Thread(target=self._pump_loop, name=f"sim line {self.name}", daemon=True)
         self._pump.start()
@@ -138,22 +144,65 @@ class BoardLine:
 
     def write(self, data: bytes) -> None:
         """Send bytes to the host, taking as long as the line takes (the firmware blocks meanwhile)."""
-        if self.detached or self._muted or self._closed.is_set():
+        if self.detached or self._muted or self._closed.is_set() or self._unplugged:
             return
         data = self._faulty(bytes(data), "to_host")
         with self._tx_lock:
+            if self._unplugged:  # nobody at the other end: the bytes go nowhere
+                return
             if not self._rate:
                 self._port.send(bytes(data))
                 return
             step = max(1, int(self._rate * SLICE_SECONDS))
             for i in range(0, len(data), step):
-                if self._muted:
+                if self._muted or self._unplugged:
                     return
                 piece = bytes(data[i:i + step])
                 delay = self._tx_pacer.delay(len(piece))
                 if delay > 0 and self._closed.wait(delay):
                     return
                 self._port.send(piece)
+
+    # ---- the host's end coming and going -------------------------------------------------------
+
+    @property
+    def plugged(self) -> bool:
+        """True while the host has a port to open (False between unplug() and replug())."""
+        return not self._unplugged
+
+    def unplug(self) -> None:
+        """Take the host's end away: its port vanishes (a host reading it gets an I/O error), what
+        the board sends goes nowhere, and nothing arrives. The board's end stays. Idempotent."""
+        with self._cv:
+            if self._unplugged:
+                return
+            self._unplugged = True
+        old = self._port
+        old.wake()  # ends the pump's recv() at once
+        with self._tx_lock, self._recv_lock:  # nothing uses the old end any more
+            old.close()
+        logger.info("%s: unplugged", self.name)
+
+    def replug(self, new_path: bool = False) -> None:
+        """Give the host a fresh end (a new pty, whose path the OS picks: often the old one).
+        `new_path`: make sure the path differs, as a board re-enumerating as /dev/ttyUSB1 does."""
+        if not self._unplugged or self._closed.is_set():
+            return
+        old_path = self.port
+        port = self._new_port()
+        if new_path and port.port is not None and port.port == old_path:
+            spare, port = port, self._new_port()
+            spare.close()
+        with self._tx_lock, self._recv_lock:
+            self._port = port
+            self.port = port.port
+            self.serial_object = port.serial_object
+            self.name = self.port or self._base_name
+            self._unplugged = False
+        logger.info("%s: plugged in again", self.name)
+
+    def _new_port(self) -> PtyPort | QueuePort:
+        return PtyPort() if self._use_pty else QueuePort(self._base_name)
 
     @property
     def tx_dropped(self) -> int:
@@ -163,10 +212,14 @@ class BoardLine:
     def close(self, *, release: bool = True) -> None:
         """Stop the line; `release` also closes its descriptors (only when no thread can use them)."""
         self._closed.set()
-        self._port.wake()
+        with self._cv:
+            unplugged = self._unplugged
+            self._unplugged = True  # a later replug() finds the line closed
+        if not unplugged:  # an unplugged end is closed already: its descriptors may be reused
+            self._port.wake()
         self.wake()
         self._pump.join(timeout=2)
-        if release and not self._pump.is_alive():
+        if release and not self._pump.is_alive() and not unplugged:
             self._port.close()
 
     # ---- host -> board ----------------------------------------------------------------------
@@ -174,7 +227,11 @@ class BoardLine:
     def _pump_loop(self) -> None:
         try:
             while not self._closed.is_set():
-                chunk = self._port.recv(0.05, 256 if self._rate else 4096)
+                if self._unplugged:
+                    self._closed.wait(0.02)
+                    continue
+                with self._recv_lock:
+                    chunk = b"" if self._unplugged else self._port.recv(0.05, 256 if self._rate else 4096)
                 if not chunk:
                     continue
                 chunk = self._faulty(chunk, "to_board")
