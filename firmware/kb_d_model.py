@@ -9,9 +9,10 @@
 #                          lit while LABEL (default: the model's own) is predicted
 #   model stop             (reset and the deadman stop it too)
 #   model clear            forget the stored model
+# Parsing, prediction and features are kb_d_model_core.py (no hardware: it also runs alone).
+from kb_d_model_core import features, parse, predict
 
 FILE = 'kb_model.txt'
-BIG = 100000000  # no number in a model is larger (keeps the board's sums small and exact)
 MAXW = 3000  # words of model data: about 12 KB once parsed
 M = []  # the model: [kind, hz, win, scl, sda, out, labels, feats, body (list of ints)]
 T = []  # since 'model begin': words received, then the chunks
@@ -67,7 +68,7 @@ def run(ag, v, a):
             raise ValueError('E_ARG', 'model predict V,V,...: whole numbers')
         if len(x) != len(M[7]):
             raise ValueError('E_ARG', 'the model takes %d features' % len(M[7]))
-        return M[6][predict(x)]
+        return M[6][predict(M, x)]
     if w == 'run':
         o = a[1] if len(a) > 1 else None
         if o is not None and o != '-' and o not in M[6]:
@@ -100,133 +101,6 @@ def load():
     return True
 
 
-def words(c):
-    for s in c:
-        for w in s.split():
-            yield w
-
-
-def parse(c):
-    # model data words -> [kind, hz, win, scl, sda, out, labels, feats, body]; E_ARG/E_RANGE if bad
-    t = words(c)
-
-    def g(lo, hi, what):
-        try:
-            s = next(t)
-        except StopIteration:
-            raise ValueError('E_ARG', 'model data ends early, in ' + what)
-        try:
-            n = int(s)
-        except ValueError:
-            raise ValueError('E_ARG', 'model %s: %s is not a whole number' % (what, s[:12]))
-        if n < lo or n > hi:
-            raise ValueError('E_RANGE', 'model %s %d out of range %d..%d' % (what, n, lo, hi))
-        return n
-
-    if next(t, '') != 'kbm1':
-        raise ValueError('E_ARG', 'not model data (it starts with kbm1)')
-    k = next(t, '')
-    if k not in ('knn', 'lin', 'tree'):
-        raise ValueError('E_ARG', 'model kind must be knn, lin or tree')
-    m = [k, g(1, 100, 'hz'), g(4, 100, 'window'), g(-1, 99, 'scl'), g(-1, 99, 'sda')]
-    nl = g(1, 10, 'labels')
-    nf = g(1, 15, 'features')
-    m.append(g(-1, nl - 1, 'led label'))
-    lab = []
-    for i in range(nl):
-        s = next(t, '')
-        if not (0 < len(s) < 13 and s[0].isalpha() and all(ch.isalpha() or ch.isdigit() or ch in '_-' for ch in s)):
-            raise ValueError('E_ARG', 'model label %d: letters, digits, _ or -' % i)
-        if s in lab:
-            raise ValueError('E_ARG', 'model label %s twice' % s)
-        lab.append(s)
-    m.append(lab)
-    m.append([g(0, 14, 'feature') for i in range(nf)])
-    b = []
-    if k == 'knn':
-        n = g(1, 15, 'k')
-        b.append(n)
-        n = g(n, 200, 'samples')
-        b.append(n)
-        for i in range(n):
-            b.extend([g(-BIG, BIG, 'value') for j in range(nf)])
-            b.append(g(0, nl - 1, 'sample label'))
-    elif k == 'lin':
-        b = [g(-BIG, BIG, 'weight') for i in range(nl * (nf + 1))]
-    else:
-        n = g(1, 255, 'nodes')
-        d = [0] * n
-        for i in range(n):
-            f = g(-1, nf - 1, 'node feature')
-            if f < 0:
-                b.extend((f, g(0, nl - 1, 'leaf label'), g(0, 0, 'leaf child'), g(0, 0, 'leaf child')))
-                continue
-            b.extend((f, g(-BIG, BIG, 'threshold')))
-            for j in (0, 1):
-                # a child comes after its parent: no loops, and one pass finds the depth
-                ch = g(i + 1, n - 1, 'child')
-                b.append(ch)
-                d[ch] = max(d[ch], d[i] + 1)
-                if d[ch] > 12:
-                    raise ValueError('E_RANGE', 'model tree deeper than 12')
-    m.append(b)
-    if next(t, None) is not None:
-        raise ValueError('E_ARG', 'model data is longer than its sizes say')
-    return m
-
-
-def predict(x):
-    # label index for the feature values x (integers); ties go to the lower label index
-    k, nl, b = M[0], len(M[6]), M[8]
-    nf = len(x)
-    if k == 'tree':
-        i = 0
-        while b[i * 4] >= 0:
-            i = b[i * 4 + 2] if x[b[i * 4]] <= b[i * 4 + 1] else b[i * 4 + 3]
-        return b[i * 4 + 1]
-    if k == 'lin':
-        s = [sum([b[c * (nf + 1) + j] * x[j] for j in range(nf)]) + b[c * (nf + 1) + nf] for c in range(nl)]
-    else:
-        near = []  # (distance, label) of the k nearest so far; an earlier sample wins a tie
-        for i in range(b[1]):
-            p = 2 + i * (nf + 1)
-            d = sum([(x[j] - b[p + j]) ** 2 for j in range(nf)])
-            j = len(near)
-            while j and near[j - 1][0] > d:
-                j -= 1
-            near.insert(j, (d, b[p + nf]))
-            del near[b[0]:]
-        s = [0] * nl
-        for d, c in near:
-            s[c] += 1
-    c = 0
-    for i in range(nl):
-        if s[i] > s[c]:
-            c = i
-    return c
-
-
-def features(w):
-    # per axis x, y, z: mean, variance, peak, energy, zero crossings, of samples in mg
-    # (integers; // rounds down, as in kitbridge/ai/features.py)
-    n = len(w)
-    r = []
-    for a in (0, 1, 2):
-        m = sum([p[a] for p in w]) // n
-        q = e = k = z = 0
-        u = None
-        for p in w:
-            v = p[a]
-            q += (v - m) * (v - m)
-            e += v * v
-            k = max(k, abs(v))
-            if u is not None and (v < m) != u:
-                z += 1
-            u = v < m
-        r.extend((m, q // (n * 1000), k, e // (n * 1000), z))
-    return r
-
-
 def poll(t):
     ag = R[0]
     if ag is None:
@@ -248,7 +122,7 @@ def poll(t):
     if len(R[1]) >= win:
         f = features(R[1])
         R[1] = []
-        c = predict([f[i] for i in M[7]])
+        c = predict(M, [f[i] for i in M[7]])
         if R[4] >= 0:
             h.led(1 if c == R[4] else 0)
         ag.event('model ' + M[6][c])

@@ -10,11 +10,11 @@ import pytest
 
 from kitbridge.ai import NAMES, features, pick, windows
 
-FIRMWARE = Path(__file__).resolve().parents[2] / "firmware" / "kb_d_model.py"
+FIRMWARE = Path(__file__).resolve().parents[2] / "firmware" / "kb_d_model_core.py"
 
 
 def firmware_model():
-    spec = importlib.util.spec_from_file_location("kb_d_model_under_test", FIRMWARE)
+    spec = importlib.util.spec_from_file_location("kb_d_model_core_under_test", FIRMWARE)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # it imports nothing at the top: no board needed
     return module

@@ -53,6 +53,10 @@ def _firmware_files(spec: BoardSpec, folder: Path | None = None) -> dict[str, by
     drivers = None if spec.drivers is None else {f"kb_d_{verb}.py" for verb in spec.drivers}
 
     def wanted(name: str) -> bool:
+        part = re.fullmatch(r"(kb_d_[A-Za-z]+)_\w+\.py", name)
+        if part:  # kb_d_<verb>_<part>.py is part of driver <verb>: it goes wherever kb_d_<verb>.py goes
+            driver = part.group(1) + ".py"
+            return (folder / driver).is_file() and wanted(driver)
         if name == BOARD_MODULE or (name.startswith("kb_hal_") and name != hal):
             return False
         if _FAMILY_ONLY.get(name, spec.family) != spec.family:

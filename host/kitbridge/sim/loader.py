@@ -78,7 +78,8 @@ class Firmware:
             return self._board_text
         if "." in name or not name.isidentifier():
             return None
-        if name.startswith("kb_d_") and self._drivers is not None and name[5:] not in self._drivers:
+        # as deploy does: kb_d_<verb>.py and its parts kb_d_<verb>_<part>.py only for listed drivers
+        if name.startswith("kb_d_") and self._drivers is not None and name[5:].split("_")[0] not in self._drivers:
             return None
         path = self.firmware_dir / (name + ".py")
         if not path.is_file():
