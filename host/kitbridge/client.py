@@ -51,6 +51,8 @@ def output_key(verb: str, args: tuple[object, ...]) -> tuple[object, ...] | None
         return ("pin", str(args[0]), "pull" if args[1] == "pull" else "out")
     if verb == "led" and args:
         return ("led",)
+    if verb == "rest" and args:
+        return ("rest", str(args[0]))
     return None
 
 

@@ -143,6 +143,16 @@ def test_the_deadman_and_reset_leave_a_low_trigger_relay_open_and_other_outputs_
         assert world.value("pin 14") == 1
 
 
+def test_a_board_reset_keeps_a_low_trigger_relay_open_at_the_next_deadman():
+    with Board("sim?baud=0", deadman=0.3) as board:
+        world = board.sim.world
+        Relay(board, 14, active_high=False).on()
+        board.sim.reset()  # the reset button: the board forgets everything, the Board sets it again
+        assert world.wait_for(lambda: world.value("pin 14") == 0, timeout=3), "the relay was not set again"
+        board._client._keepalive_stop.set()
+        assert world.wait_for(lambda: world.value("pin 14") == 1, timeout=2), "the relay closed at the deadman"
+
+
 def test_a_low_trigger_relay_on_a_microbit_v1_warns_that_its_deadman_closes_it(microbit_v1, caplog):
     with caplog.at_level("WARNING", logger="kitbridge.devices.relay"):
         fan = Relay(microbit_v1, 8, active_high=False)
