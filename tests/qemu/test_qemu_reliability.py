@@ -70,3 +70,29 @@ def test_a_killed_emulator_ends_the_next_request_with_connection_lost(deployed, 
     figure("ConnectionLost after QEMU was killed", f"{noticed * 1000:.0f} ms")
     assert noticed < 1.0
 
+
+
+def test_reconnect_restores_outputs_and_the_deadman_on_the_real_firmware(deployed, figure):
+    """The host's end of the line goes (its port closed under it), the board runs on: its deadman
+    makes pin 0 safe; reconnect() opens the port again and the board's outputs and deadman return."""
+    with Board(deployed.pty, deadman=0.4) as board:
+        board.pin(0).write_digital(1)
+        assert deployed.gpio_out() & PIN0
+        board.link.port_object.close()  # as a yanked USB cable closes the port under the program
+        with pytest.raises(ConnectionLost):
+            board.request("ping", timeout=1)
+        gone = time.monotonic()
+        while deployed.gpio_out() & PIN0:
+            assert time.monotonic() - gone < 2, "the board kept pin 0 high with nobody on the line"
+            time.sleep(0.005)
+        started = time.monotonic()
+        board.reconnect(timeout=5)
+        restored = time.monotonic() - started
+        assert deployed.gpio_out() & PIN0, "reconnect did not set pin 0 again"
+        assert board.request("ping").isdigit()
+        board._client._keepalive_stop.set()  # the deadman is armed again: a silent host stops the outputs
+        silent = time.monotonic()
+        while deployed.gpio_out() & PIN0:
+            assert time.monotonic() - silent < 2, "the deadman was not armed again after reconnect"
+            time.sleep(0.005)
+    figure("reconnect to the QEMU board, outputs restored", f"{restored * 1000:.0f} ms")
