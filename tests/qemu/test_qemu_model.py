@@ -10,7 +10,7 @@ the models go to its file system as the words kb_model.txt holds, the core parse
 at a time, and 200 inputs per model come back with the host's labels. Malformed model data gets
 the core's typed ValueError (E_ARG / E_RANGE) and the REPL goes on answering.
 
-Models within issue 7's v1 limits: k-NN with 30 stored samples of 6 features, trees of depth <= 6.
+Models within the v1's limits (docs/ai.md): k-NN with 30 stored samples of 6 features, trees of depth <= 6.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What the MQTT link, the simulated board's bridge and the broker directory share: broker addresses,
 topics, the hello a board announces, and connecting with errors that say what to check.
 
-Topics, for a board id ID (docs: issue 10):
+Topics, for a board id ID (docs/classroom-wifi.md):
     kitbridge/ID/hello   retained JSON {"online": true|false, "kind", "uid", "label", "fw"}; the board's
                          last will sets it offline
     kitbridge/ID/up      board -> host: whole protocol lines, as on the serial line
