@@ -368,8 +368,6 @@ class World:
                 if self._changes == seen:
                     self._cv.wait(min(remaining, 0.02))
 
-    # ---- helpers --------------------------------------------------------------------------
-
     def _set(self, attr: str, value: Any) -> None:
         with self._cv:
             setattr(self, attr, value)
