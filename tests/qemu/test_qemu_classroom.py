@@ -67,7 +67,8 @@ def test_deploy_to_four_boards_at_once_and_again_unchanged(classroom, capsys, fi
     assert sorted(rows) == sorted(ports)
     for row in rows.values():
         assert row["result"] == "ok" and row["board kind"] == "microbit-v1", row
-        assert row["reason"].startswith("sent ") and float(row["seconds"]) <= wall
+        # the table shows tenths of a second: 1.96 s prints as 2.0
+        assert row["reason"].startswith("sent ") and float(row["seconds"]) <= wall + 0.05
     figure(f"deploy to {BOARDS} fresh QEMU boards at once (wall)", f"{wall:.1f} s")
 
     started = time.monotonic()
