@@ -12,38 +12,13 @@ The hand is kitbridge.sim.hand.Hand."""
 
 import time
 
-from kitbridge.sim.hand import GESTURES, Hand
+from kitbridge.sim.hand import Hand, teach_then_shake
 
 HOLD = 1.5  # seconds the hand keeps a gesture once the board has decided
 
 
 def play(world, narrate):
-    def wait(condition, what, timeout=20):
-        if not world.wait_for(condition, timeout=timeout):
-            raise AssertionError(f"lesson 13 never {what}")
-
-    hand = Hand(world, seed=13)
-    hand.start()
-    try:
-        for gesture in GESTURES:
-            hand.gesture = gesture
-            narrate(f"the hand: {gesture} (simulated) · 手势：{gesture}（模拟）")
-            time.sleep(0.8)  # gets into the movement, reads the prompt
-            world.click("a", 0.2)
-            wait(lambda: world.led, f"started recording {gesture}")
-            wait(lambda: not world.led, f"finished recording {gesture}")
-        hand.gesture = "still"  # puts the board down
-        time.sleep(1.0)  # the student reads the tree and the accuracy
-        hand.gesture = "shake"
-        narrate("the hand shakes the board · 手摇晃板子")
-        wait(lambda: world.led, "lit the LED for a shake by itself")
-        hand.gesture = "still"
-        narrate("the hand holds still · 手保持不动")
-        wait(lambda: not world.led, "put the LED out when the board was still")
-        time.sleep(0.5)
-        world.click("b", 0.3)
-    finally:
-        hand.done.set()
+    teach_then_shake(world, narrate, "13", seed=13)
 
 
 def unplugged(world, narrate):

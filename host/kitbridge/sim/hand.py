@@ -36,3 +36,36 @@ class Hand(threading.Thread):
             self.world.acceleration = tuple(max(-7.9, min(7.9, v)) for v in xyz)
             self.done.wait(0.005)
         self.world.acceleration = (0.0, 0.0, -1.0)
+
+
+def teach_then_shake(world, narrate, lesson: str, seed: int) -> None:
+    """The gesture lessons' play: make each gesture while pressing A (the lesson records while
+    its LED glows), then shake until the board's model lights the LED, hold still until it goes
+    out, and press B (the lesson lets go of the board)."""
+
+    def wait(condition, what, timeout=20):
+        if not world.wait_for(condition, timeout=timeout):
+            raise AssertionError(f"lesson {lesson} never {what}")
+
+    hand = Hand(world, seed=seed)
+    hand.start()
+    try:
+        for gesture in GESTURES:
+            hand.gesture = gesture
+            narrate(f"the hand: {gesture} (simulated) · 手势：{gesture}（模拟）")
+            time.sleep(0.8)  # gets into the movement, reads the prompt
+            world.click("a", 0.2)
+            wait(lambda: world.led, f"started recording {gesture}")
+            wait(lambda: not world.led, f"finished recording {gesture}")
+        hand.gesture = "still"  # puts the board down
+        time.sleep(1.0)  # the student reads what the model learned
+        hand.gesture = "shake"
+        narrate("the hand shakes the board · 手摇晃板子")
+        wait(lambda: world.led, "lit the LED for a shake")
+        hand.gesture = "still"
+        narrate("the hand holds still · 手保持不动")
+        wait(lambda: not world.led, "put the LED out when the board was still")
+        time.sleep(0.5)
+        world.click("b", 0.3)
+    finally:
+        hand.done.set()
