@@ -79,6 +79,7 @@ class BoardSpec:
     pins: Mapping[int, PinSpec] = field(hash=False)
     devices: Mapping[str, DeviceSpec] = field(hash=False)
     drivers: tuple[str, ...] | None = None  # firmware drivers (kb_d_<verb>.py) to deploy; None: all
+    frozen: tuple[str, ...] = ()  # firmware files built into the kit's image for this board (images/)
 
     def pin(self, label: int) -> PinSpec:
         """The pin with this label; ValueError naming the board's labels if there is none."""
@@ -199,6 +200,7 @@ class _Reader:
             pins=pins,
             devices=devices,
             drivers=self.drivers(d.get("firmware", {})),
+            frozen=self.frozen(d.get("firmware", {})),
         )
 
     def drivers(self, firmware: object) -> tuple[str, ...] | None:
@@ -210,6 +212,12 @@ class _Reader:
         names = firmware["drivers"]
         if not isinstance(names, list) or not all(isinstance(n, str) and n.isalpha() for n in names):
             raise self.fail("firmware.drivers", "should be a list of driver verbs like [\"tone\", \"accel\"]")
+        return tuple(names)
+
+    def frozen(self, firmware: dict) -> tuple[str, ...]:
+        names = firmware.get("frozen", [])
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.endswith(".py") for n in names):
+            raise self.fail("firmware.frozen", "should be a list of firmware file names like [\"kb_agent.py\"]")
         return tuple(names)
 
     def usb(self, entries: list) -> tuple[UsbId, ...]:
