@@ -2,9 +2,12 @@
 # The data format, the integer feature rules and the limits are docs/ai.md; the host side is
 # kitbridge.ai. Verbs:
 #   model                  -> 'KIND LABELS FEATURES WINDOW HZ RUNNING' or 'none'
-#   model begin | add WORDS... | end   receive model data in chunks; end checks it, stores it
-#                          in kb_model.txt (kept over a reboot) and answers as 'model'
+#   model begin | add WORDS... | end   receive model data in chunks (kept in a file, not in
+#                          RAM); end checks it, stores it in kb_model.txt (kept over a reboot)
+#                          and answers as 'model'
 #   model predict V,V,...  -> the label for these feature values (tests host/board agreement)
+#   model in V,V,...       hold the first values of a row too long for one line (a micro:bit
+#                          v1's line is 32 bytes): the next 'model predict' puts them first
 #   model run [LABEL|-]    predict on each window of samples: event 'model LABEL'; the LED is
 #                          lit while LABEL (default: the model's own) is predicted
 #   model stop             (reset and the deadman stop it too)
@@ -13,34 +16,48 @@
 from kb_d_model_core import features, parse, predict
 
 FILE = 'kb_model.txt'
+NEW = 'kb_model.new'  # the data being received: checked from here, then copied to FILE
 MAXW = 3000  # words of model data: about 12 KB once parsed
 M = []  # the model: [kind, hz, win, scl, sda, out, labels, feats, body (list of ints)]
-T = []  # since 'model begin': words received, then the chunks
+T = []  # since 'model begin': words received, the file NEW open for writing
+X = []  # values held by 'model in', for the next 'model predict'
 R = [None, [], 0, 0, -1]  # while running: agent, samples, t0, samples taken, LED label index
 
 
 def run(ag, v, a):
     w = a[0] if a else ''
     if w == 'begin':
-        T[:] = [0]
+        shut()
+        T[:] = [0, open(NEW, 'w')]
         return
+    if w in ('add', 'end') and not T:
+        raise ValueError('E_ARG', 'model begin first')
     if w == 'add':
-        if not T:
-            raise ValueError('E_ARG', 'model begin first')
         T[0] += len(a) - 1
         if T[0] > MAXW:
-            T[:] = []
+            shut()
             raise ValueError('E_RANGE', 'model data over %d words' % MAXW)
-        T.append(' '.join(a[1:]))
+        try:
+            T[1].write(' '.join(a[1:]) + '\n')
+        except OSError:
+            shut()
+            raise ValueError('E_RANGE', 'no room in flash for the model data')
         return
     if w == 'end':
-        c = T[1:]
-        T[:] = []
-        m = parse(c)  # raises on bad data: the stored model stays as it was
-        f = open(FILE, 'w')
-        for s in c:
-            f.write(s + '\n')
-        f.close()
+        # a micro:bit v1 has no room for a k-NN's data as strings: it is read back a line at a time
+        shut()
+        f = open(NEW)
+        try:
+            m = parse(lines(f))  # raises on bad data: the stored model stays as it was
+            f.close()
+            f, g = open(NEW), open(FILE, 'w')
+            for s in lines(f):
+                g.write(s)
+            g.close()
+        finally:
+            f.close()
+            import os
+            os.remove(NEW)
         stop(ag)
         M[:] = m
     elif w == 'clear':
@@ -55,19 +72,24 @@ def run(ag, v, a):
     elif w == 'stop':
         stop(ag)
         return
-    elif w not in ('', 'predict', 'run'):
-        raise ValueError('E_ARG', 'model begin|add|end|predict|run|stop|clear')
+    elif w not in ('', 'in', 'predict', 'run'):
+        raise ValueError('E_ARG', 'model begin|add|end|in|predict|run|stop|clear')
     if not M and not load():
         if w:
             raise ValueError('E_DEVICE', 'no model stored: send one with model.to_board(board)')
         return 'none'
-    if w == 'predict':
+    if w in ('in', 'predict'):
+        x = X[:]
+        X[:] = []  # a bad or complete row leaves nothing held
         try:
-            x = [int(s) for s in a[1].split(',')]
+            x.extend([int(s) for s in a[1].split(',')])
         except (IndexError, ValueError):
-            raise ValueError('E_ARG', 'model predict V,V,...: whole numbers')
-        if len(x) != len(M[7]):
+            raise ValueError('E_ARG', 'model %s V,V,...: whole numbers' % w)
+        if len(x) > len(M[7]) or w == 'predict' and len(x) < len(M[7]):
             raise ValueError('E_ARG', 'the model takes %d features' % len(M[7]))
+        if w == 'in':
+            X[:] = x
+            return
         return M[6][predict(M, x)]
     if w == 'run':
         o = a[1] if len(a) > 1 else None
@@ -87,18 +109,31 @@ def load():
         f = open(FILE)
     except OSError:
         return False
-    c = []
+    try:
+        M[:] = parse(lines(f))
+    except (ValueError, RuntimeError):
+        # RuntimeError: at power-on a micro:bit v1 is near its C stack's limit; the host can
+        # still ask for the model later, and a boot that raised would stop the agent for good
+        return False
+    finally:
+        f.close()
+    return True
+
+
+def lines(f):
+    # the file's lines, one at a time (1.9.2's files are not iterable)
     while True:
         s = f.readline()
         if not s:
-            break
-        c.append(s.strip())
-    f.close()
-    try:
-        M[:] = parse(c)
-    except ValueError:
-        return False
-    return True
+            return
+        yield s
+
+
+def shut():
+    # stop receiving: close the file the data went to
+    if T:
+        T[1].close()
+        T[:] = []
 
 
 def poll(t):

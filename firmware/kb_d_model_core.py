@@ -1,7 +1,8 @@
 # The model driver's pure part: model data words -> a checked model, its integer prediction, and
-# window features. No hardware and no agent, so it also runs alone: at a micro:bit v1's REPL,
-# where the agent and the driver do not fit together (tests/qemu/test_qemu_model.py). Kept small
-# for that heap: loops, not comprehensions (each is a function of its own), and one word reader.
+# window features. No hardware and no agent, so it also runs alone: compiled at the REPL of a
+# micro:bit v1 on Debian's MicroPython (tests/qemu/test_qemu_model.py), where compiling it just
+# fits: a few more operations have tipped it into a MemoryError. Kept small for that heap: loops,
+# not comprehensions (each is a function of its own), and one word reader.
 # The format and the integer rules are docs/ai.md; kitbridge.ai computes the same on the host.
 # A model: [kind, hz, win, scl, sda, led label, labels, features, body (ints)].
 BIG = 100000000  # no number in a model is larger (keeps the board's sums small and exact)
@@ -20,15 +21,17 @@ def parse(c):
     t = words(c)
 
     def g(lo, hi, what):
+        # no '%s' here: formatting a str checks the C stack, which on a micro:bit v1 running the
+        # agent is nearly used up at this depth (a RuntimeError instead of the typed error)
         s = next(t)
         if not s:
             raise ValueError('E_ARG', 'model data ends early, in ' + what)
         try:
             n = int(s)
         except ValueError:
-            raise ValueError('E_ARG', 'model %s: %s is not a whole number' % (what, s[:12]))
+            raise ValueError('E_ARG', ' '.join(('model', what + ':', s[:12], 'is not a whole number')))
         if n < lo or n > hi:
-            raise ValueError('E_RANGE', 'model %s %d out of range %d..%d' % (what, n, lo, hi))
+            raise ValueError('E_RANGE', ' '.join(('model', what, '%d out of range %d..%d' % (n, lo, hi))))
         return n
 
     if next(t) != 'kbm1':
@@ -49,7 +52,7 @@ def parse(c):
         if not ok:
             raise ValueError('E_ARG', 'model label %d: letters, digits, _ or -' % i)
         if s in lab:
-            raise ValueError('E_ARG', 'model label %s twice' % s)
+            raise ValueError('E_ARG', 'model label ' + s + ' twice')
         lab.append(s)
     f = []
     for i in range(nf):

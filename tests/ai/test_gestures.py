@@ -11,7 +11,8 @@ import pytest
 from gestures import HZ, NAMES, WINDOW, Hand
 
 from kitbridge.ai import KNN, DecisionTree, Perceptron, from_data
-from kitbridge.ai.onboard import OnBoard
+from kitbridge import Board
+from kitbridge.ai.onboard import OnBoard, row_pieces
 
 log = logging.getLogger(__name__)
 
@@ -91,3 +92,22 @@ def test_the_model_survives_a_reboot_and_decides_with_no_requests(board, gesture
         hand.stop()
     assert world.wait_for(lambda: watcher.predictions[-1:] == ["still"] and not world.led, 3)
     watcher.stop()
+
+
+def test_on_a_micro_bit_v1_each_row_goes_in_pieces_and_the_board_still_agrees(gesture_data):
+    model = trained(KNN(k=3), gesture_data)
+    rows = inputs_200(gesture_data)[:60]
+    with Board("sim:microbit-v1?baud=0") as v1:  # a 32-byte line: 6 features take 3-4 requests
+        on_board = model.to_board(v1, run=False)
+        assert [on_board.predict(r) for r in rows] == model.predict(rows)
+
+
+def test_row_pieces_fit_the_line_in_order_and_refuse_a_value_too_long():
+    values = ["-1234", "2345", "-3456", "4567", "-5678", "6789"]
+    pieces = row_pieces(values, 32)
+    assert ",".join(pieces).split(",") == values and len(pieces) > 1
+    assert all(len(f"9999 model in {p} *0000") <= 32 for p in pieces[:-1])
+    assert len(f"9999 model predict {pieces[-1]} *0000") <= 32
+    assert row_pieces(values, 120) == [",".join(values)]  # one request where the line is long
+    with pytest.raises(ValueError, match="does not fit a 32-byte line"):
+        row_pieces(["1234567890123", "1"], 32)

@@ -44,6 +44,26 @@ def chunks(words: Sequence[str], max_line: int) -> list[list[str]]:
     return groups
 
 
+def row_pieces(values: Sequence[str], max_line: int) -> list[str]:
+    """Comma-joined pieces of a row: every one but the last fits a `model in` request, the last
+    a `model predict` request, within `max_line` bytes."""
+    def room(verb: str) -> int:
+        return max_line - len(f"9999 model {verb} ") - len(" *0000")
+
+    values = list(values)
+    last: list[str] = []
+    while values and len(",".join([values[-1], *last])) <= room("predict"):
+        last.insert(0, values.pop())
+    pieces: list[list[str]] = []
+    for value in values:
+        if not last or len(value) > room("in"):
+            raise ValueError(f"the feature value {value} does not fit a {max_line}-byte line")
+        if not pieces or len(",".join([*pieces[-1], value])) > room("in"):
+            pieces.append([])
+        pieces[-1].append(value)
+    return [",".join(p) for p in pieces] + [",".join(last)]
+
+
 class OnBoard:
     """The model on one board: run(), stop(), predict() through the board, and its predictions."""
 
@@ -77,8 +97,13 @@ class OnBoard:
         self.board.request("model", "stop")
 
     def predict(self, row: Sequence[int]) -> str:
-        """The board's label for one row of whole-number features (to compare with the host's)."""
-        return self.board.request("model", "predict", ",".join(str(int(v)) for v in row))
+        """The board's label for one row of whole-number features (to compare with the host's).
+        A row longer than the board's line (a micro:bit v1's is 32 bytes) goes in pieces:
+        `model in` holds the first values, `model predict` adds the last ones."""
+        *held, last = row_pieces([str(int(v)) for v in row], self.board._client.max_line)
+        for piece in held:
+            self.board.request("model", "in", piece)
+        return self.board.request("model", "predict", last)
 
     @property
     def predictions(self) -> list[str]:
