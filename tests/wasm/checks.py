@@ -362,7 +362,7 @@ def check_main_loop():
     H.inbox.extend([b'hello\n', req(1, 'ping'), bytes('pin %d write 1\n' % n, 'ascii')])
     H.stop[0] = 1
     try:
-        __import__('main')  # runs the board's loop until read() raises
+        __import__('main').serve()  # the board's loop, until read() raises
         fail('main.py returned')
     except KeyboardInterrupt:
         pass
