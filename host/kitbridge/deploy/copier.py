@@ -132,7 +132,7 @@ def _copy(repl: RawRepl, spec: BoardSpec, label: str | None, progress: Progress 
         if BOARD_MODULE in listing:
             repl.exec(f"f=open({BOARD_MODULE!r})", timeout)
             label = labels.from_constants(repl.exec("print(f.read());f.close()", timeout))
-    files = deploy_files(spec, label)
+    files = deploy_files(spec, label, _built_in(repl, timeout))
     if extra:  # settings files go before main.py, which is written last
         main = files.pop("main.py")
         files.update(extra)
@@ -157,6 +157,16 @@ def _copy(repl: RawRepl, spec: BoardSpec, label: str | None, progress: Progress 
             _write(repl, MANIFEST, manifest_text(files).encode("ascii"), has_size, None, timeout)
         _write(repl, name, files[name], has_size, progress, timeout)
     return files, changed, [n for n in files if n not in changed], stale
+
+
+def _built_in(repl: RawRepl, timeout: float) -> dict[str, str]:
+    """name -> sha256 of the kit files the board's MicroPython image holds (none in most images)."""
+    found = repl.exec("try:\n import kb_frozen;print(kb_frozen.FILES)\nexcept ImportError:\n print({})", timeout)
+    files = _literal(found, dict)
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        raise DeployError(f"the board's kb_frozen.FILES is not a table of file names and hashes ({found[:80]!r}); "
+                          "flash the kit's MicroPython image again (`kitbridge flash`)")
+    return files
 
 
 def _write(repl: RawRepl, name: str, data: bytes, has_size: bool, progress: Progress | None,
