@@ -32,3 +32,8 @@ def boards_dir() -> Path:
 def lessons_dir() -> Path:
     """The folder of numbered lessons."""
     return _find("lessons")
+
+
+def images_dir() -> Path:
+    """The folder of MicroPython images the kit flashes (the micro:bit v1's, with the core built in)."""
+    return _find("images")

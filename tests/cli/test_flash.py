@@ -95,7 +95,8 @@ def test_flash_microbit_drive_that_never_restarts(tmp_path, hexfile, monkeypatch
 
 def test_no_image_here_says_there_is_no_network_and_where_to_get_it(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setattr(images, "FIRMWARE_HEX", tmp_path / "absent.hex")
+    monkeypatch.setattr(images, "DEBIAN_HEX", tmp_path / "absent.hex")
+    monkeypatch.setattr(images, "kit_hex", lambda: tmp_path / "absent-kit.hex")
     with pytest.raises(DeployError, match="no network.*firmware-microbit-micropython"):
         find_image("microbit-v1")
     with pytest.raises(DeployError, match="no network.*micropython.org/download/ESP32_GENERIC"):
@@ -104,6 +105,18 @@ def test_no_image_here_says_there_is_no_network_and_where_to_get_it(tmp_path, mo
     cached.parent.mkdir(parents=True)
     cached.write_bytes(b"\xe9")
     assert find_image("esp32-devkitc") == cached
+
+
+def test_a_microbit_v1_gets_the_kits_own_image_unless_one_is_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    image = find_image("microbit-v1")
+    assert image.name == "microbit-v1.hex" and image.parent.name == "images"
+    assert b"kitbridge-" in bytes.fromhex("".join(line[9:-2] for line in image.read_text().split()
+                                                  if line.startswith(":10")))  # its os.uname() names it
+    cached = tmp_path / "kitbridge" / "firmware" / "microbit-v1-1.1.hex"
+    cached.parent.mkdir(parents=True)
+    cached.write_text(":00000001FF\n")
+    assert find_image("microbit-v1") == cached
 
 
 class FakeEsp:

@@ -13,7 +13,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DATA_FILES = ("kitbridge/_data/firmware/main.py", "kitbridge/_data/boards/mpython.toml",
-              "kitbridge/_data/lessons/01_blink/lesson.py")
+              "kitbridge/_data/lessons/01_blink/lesson.py", "kitbridge/_data/images/microbit-v1.hex",
+              "kitbridge/_data/images/microbit-v1.copyright")
 
 
 def user_env() -> dict[str, str]:

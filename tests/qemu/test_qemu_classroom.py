@@ -98,7 +98,7 @@ def test_a_board_lost_mid_deploy_fails_alone_and_the_rerun_fixes_it(classroom, c
 
         def cut(name, done, size):
             written[name] = done
-            if sum(written.values()) > 2000:
+            if sum(written.values()) > 200:  # inside the first file, even on the kit image (460 bytes)
                 victim.stop()  # the emulator dies: its pty closes under the deploy
             progress(name, done, size)
 

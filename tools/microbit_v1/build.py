@@ -27,6 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from freeze_mpy import _OPCODE_FORMAT, Freezer, FreezeError, QstrTools  # noqa: E402
 
 FROZEN_INDEX = "kb_frozen.py"
+# MicroPython runs main.py from the file system only: frozen, the main loop is kb_main, and
+# deploy writes a one-line main.py that imports it (kitbridge.deploy.files).
+FROZEN_AS = {"main.py": "kb_main.py"}
 _CONFIG = "inc/microbit/mpconfigport.h"
 _QSTRS = "inc/genhdr/qstrdefs.generated.h"
 _FROZEN_C = "source/microbit/kb_frozen_modules.c"
@@ -88,7 +91,8 @@ def prepare_tree(source: Path, tree: Path, modules: dict[str, bytes]) -> None:
     with tempfile.TemporaryDirectory() as work:
         everything = dict(modules)
         everything[FROZEN_INDEX] = index_module(modules)
-        for name, data in everything.items():
+        for source_name, data in everything.items():
+            name = FROZEN_AS.get(source_name, source_name)
             (Path(work) / name).write_bytes(data)
             # Line numbers cost 8 % of the flash; the agent reports errors without them anyway.
             freezer.add(name, compile_module(name, Path(work)), line_numbers=False)

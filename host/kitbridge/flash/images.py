@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..boards import load_board
 from ..errors import DeployError
-from ..link.qemu import FIRMWARE_HEX, cache_dir
+from ..link.qemu import DEBIAN_HEX, cache_dir, kit_hex
 
 # Where each family's image comes from, for the message when none is here (this tool has no network).
 SOURCES = {
@@ -23,7 +23,8 @@ def image_folder() -> Path:
 
 
 def find_image(kind: str, given: str | Path | None = None) -> Path:
-    """The image for `kind`: `given`, else <cache>/firmware/<kind>*.hex|.bin, else the Debian package's hex."""
+    """The image for `kind`: `given`, else <cache>/firmware/<kind>*.hex|.bin, else (micro:bit v1) the
+    kit's image, else the Debian package's hex."""
     spec = load_board(kind)
     suffix = ".hex" if spec.family == "microbit" else ".bin"
     if given is not None:
@@ -36,8 +37,10 @@ def find_image(kind: str, given: str | Path | None = None) -> Path:
     cached = sorted(image_folder().glob(f"{kind}*{suffix}"))
     if cached:
         return cached[-1]  # names sort by version when they carry one
-    if kind == "microbit-v1" and FIRMWARE_HEX.is_file():
-        return FIRMWARE_HEX
+    if kind == "microbit-v1":  # the kit's own image: MicroPython with the kit's core built in
+        for image in (kit_hex(), DEBIAN_HEX):
+            if image.is_file():
+                return image
     source = SOURCES.get(kind) or SOURCES[spec.family]
     raise DeployError(f"no MicroPython image for {spec.name} here, and kitbridge does not download (no network): "
                       f"get it from {source}; then give it with --firmware FILE or put it in "

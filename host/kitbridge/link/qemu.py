@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FIRMWARE_HEX = Path("/usr/share/firmware-microbit-micropython/firmware.hex")
+DEBIAN_HEX = Path("/usr/share/firmware-microbit-micropython/firmware.hex")  # Debian's own build
 FLASH_SIZE = 256 * 1024  # the nRF51822's flash; the hex also holds UICR far above it
 QEMU = "qemu-system-arm"
 _BUTTON_GPIO = {"a": 17, "b": 26}  # nRF51 GPIO lines of the buttons; pressed pulls them low
@@ -55,17 +55,33 @@ def cache_dir() -> Path:
     return Path(base) / "kitbridge"
 
 
-def missing_tools(firmware_hex: Path = FIRMWARE_HEX) -> list[str]:
+def kit_hex() -> Path:
+    """The kit's micro:bit v1 image (its MicroPython with the kit's core built in, images/):
+    what `kitbridge flash` puts on a v1, and what the emulated board runs unless told otherwise."""
+    from ..resources import images_dir
+
+    return images_dir() / "microbit-v1.hex"
+
+
+def firmware_hex_named(name: str) -> Path:
+    """`kit` (the kit's image), `debian` (Debian's firmware-microbit-micropython) or a .hex path."""
+    return {"kit": kit_hex, "debian": lambda: DEBIAN_HEX}.get(name, lambda: Path(name))()
+
+
+def missing_tools(firmware_hex: Path | None = None) -> list[str]:
     """What is missing to run this board, each with its fix; empty when all is there."""
+    firmware_hex = Path(firmware_hex or kit_hex())
     missing = []
     if not shutil.which(QEMU):
         missing.append(f"{QEMU} (apt-get install qemu-system-arm)")
-    if not Path(firmware_hex).is_file():
-        missing.append(f"{firmware_hex} (apt-get install firmware-microbit-micropython)")
+    if not firmware_hex.is_file():
+        fix = ("apt-get install firmware-microbit-micropython" if firmware_hex == DEBIAN_HEX
+               else "check the name" if firmware_hex != kit_hex() else "reinstall kitbridge")
+        missing.append(f"{firmware_hex} ({fix})")
     return missing
 
 
-def flash_image(firmware_hex: Path = FIRMWARE_HEX, cache: Path | None = None) -> Path:
+def flash_image(firmware_hex: Path = DEBIAN_HEX, cache: Path | None = None) -> Path:
     """The 256 KiB flash image made from an Intel HEX firmware, built once and cached.
 
     Same bytes as `objcopy -I ihex -O binary` cut to 256 KiB, except that gaps hold 0xFF
@@ -76,7 +92,7 @@ def flash_image(firmware_hex: Path = FIRMWARE_HEX, cache: Path | None = None) ->
         text = firmware_hex.read_bytes()
     except OSError as exc:
         raise BoardNotFound(f"no micro:bit firmware at {firmware_hex} ({exc.strerror or exc}); "
-                            "apt-get install firmware-microbit-micropython") from exc
+                            f"{missing_tools(firmware_hex)[-1]}") from exc
     folder = Path(cache) if cache else cache_dir()
     image = folder / f"microbit-{hashlib.sha256(text).hexdigest()[:16]}.bin"
     if image.is_file() and image.stat().st_size == FLASH_SIZE:
@@ -127,9 +143,9 @@ class QemuMicrobit:
     while the board runs: QEMU notices a closed and reopened pty only ~1 s later.
     """
 
-    def __init__(self, firmware_hex: Path = FIRMWARE_HEX, *, cache: Path | None = None,
+    def __init__(self, firmware_hex: Path | None = None, *, cache: Path | None = None,
                  boot_timeout: float = 10.0, icount: str | None = ICOUNT) -> None:
-        self.firmware_hex = Path(firmware_hex)
+        self.firmware_hex = Path(firmware_hex or kit_hex())
         self.icount = icount
         self.cache = cache
         self.boot_timeout = boot_timeout
@@ -311,7 +327,7 @@ def ready_microbit(spec: Any = None, progress: Callable[[str, int, int], None] |
     """A booted emulated micro:bit v1 with the kit firmware deployed and its agent running.
 
     The deploy's DeployReport is on `board.deploy_report`. Every call is a fresh board with
-    an empty file system: nothing is cached but the flash image built from Debian's hex.
+    an empty file system: nothing is cached but the flash image built from the .hex.
     """
     from ..boards import load_board
     from ..deploy import deploy
