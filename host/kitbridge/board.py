@@ -147,6 +147,9 @@ class Board:
         drivers = self.spec.drivers
         if drivers is None or verb in wire.CORE_VERBS or verb in drivers:
             return None
+        if verb in (self.spec.kit_drivers or ()):
+            return DeviceError(f"this {self.spec.name}'s MicroPython has no room for the '{verb}' driver: flash the "
+                               "kit's image, which has it built in (`kitbridge flash`), then deploy", "E_VERB")
         return DeviceError(f"the {self.spec.name} has no room for the '{verb}' driver (its memory holds only: "
                            f"{', '.join(drivers) or 'the core'}); use a micro:bit v2 or an ESP32 board for this "
                            "device", "E_VERB")

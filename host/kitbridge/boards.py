@@ -81,6 +81,16 @@ class BoardSpec:
     drivers: tuple[str, ...] | None = None  # firmware drivers (kb_d_<verb>.py) to deploy; None: all
     frozen: tuple[str, ...] = ()  # firmware files built into the kit's image for this board (images/)
 
+    @property
+    def kit_drivers(self) -> tuple[str, ...] | None:
+        """The driver verbs of a board the kit set up: deployed ones and those built into the kit's
+        image for it (a micro:bit v1 flashed by `kitbridge flash`); None: every driver."""
+        if self.drivers is None:
+            return None
+        built_in = tuple(name[5:-3] for name in self.frozen
+                         if name.startswith("kb_d_") and name[5:-3].isalpha() and name[5:-3] not in self.drivers)
+        return self.drivers + built_in
+
     def pin(self, label: int) -> PinSpec:
         """The pin with this label; ValueError naming the board's labels if there is none."""
         if isinstance(label, bool) or not isinstance(label, int):

@@ -1,7 +1,7 @@
-"""Add-ons on pins against the emulated micro:bit v1 (MicroPython 1.9.2, ~9 KB heap). QEMU shows
-the GPIO output register, so: an LED and a relay on pin 0 through the core `pin` verb (all a v1
-has room for: measured, no add-on driver compiles in the ~1.9 KB left), and the refusal of what
-needs a driver."""
+"""Add-ons on pins against the emulated micro:bit v1 (MicroPython 1.9.2, ~10 KB heap). QEMU shows
+the GPIO output register, so: an LED and a relay on pin 0 through the core `pin` verb, and the
+refusal of what needs a driver the kit's v1 image does not have built in; on Debian's image, the
+refusal of a built-in driver's verb, with the fix (flash the kit's image)."""
 
 from __future__ import annotations
 
@@ -44,3 +44,10 @@ def test_blinking_needs_a_driver_the_v1_has_no_room_for(board):
     with pytest.raises(DeviceError, match="no room for the 'blink' driver"):
         LED(board, 0).blink()
     assert board.request("ping").isdigit(), "the board still answers"
+
+
+def test_on_debians_image_a_built_in_drivers_verb_says_to_flash_the_kits_image(qemu_tools):
+    with Board("qemu:microbit-v1?firmware=debian") as board:
+        with pytest.raises(DeviceError, match=r"no room for the 'accel' driver: flash the kit's image.*kitbridge flash"):
+            _ = board.accelerometer.acceleration
+        assert board.request("ping").isdigit(), "the board still answers"

@@ -27,8 +27,8 @@ def pin_word(board: Board, label: int, cap: str, what: str) -> str:
 
 
 def has_driver(board: Board, verb: str) -> bool:
-    """Whether deploy puts the firmware driver kb_d_<verb>.py on this kind of board."""
-    drivers = getattr(board.spec, "drivers", None)
+    """Whether a board of this kind, as the kit sets it up, has the firmware driver kb_d_<verb>.py."""
+    drivers = getattr(board.spec, "kit_drivers", None)
     return drivers is None or verb in drivers
 
 

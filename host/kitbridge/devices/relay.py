@@ -66,7 +66,7 @@ class Relay(Device):
         self._write(bool(value))
 
     def _rest_high(self, board: Board, pin: int) -> None:
-        drivers = board.spec.drivers
+        drivers = board.spec.kit_drivers
         if drivers is not None and "rest" not in drivers:
             log.warning("the %s has no room for the 'rest' driver: if the host goes silent, the board's deadman "
                         "drives pin %s low, which closes this low-level-trigger relay", board.spec.name, pin)
