@@ -1,14 +1,16 @@
-"""A decision tree and a k-NN trained on the host predict on a micro:bit v1 exactly as on the host.
+"""A decision tree and a k-NN trained on the host predict on a micro:bit v1 exactly as on the host,
+with the model core compiled ON the board by its own MicroPython 1.9.2.
 
-This runs at the v1's raw REPL, WITHOUT the kit agent: the agent and the model driver do not fit
-in the v1's heap together (docs/microbit-v1-memory.md: ~1.8 KB free with the agent running, so
-the v1 gets no drivers). What it proves on the v1's real MicroPython 1.9.2 is that the model
-code itself, firmware/kb_d_model_core.py (reading model data with every check, and integer
-prediction), runs there and agrees with the host bit for bit. After a soft reset inside the raw
-REPL (main.py does not run; ~9.8 KB free) the core alone is written to the board and imported,
-the models go to its file system as the words kb_model.txt holds, the core parses them a line
-at a time, and 200 inputs per model come back with the host's labels. Malformed model data gets
-the core's typed ValueError (E_ARG / E_RANGE) and the REPL goes on answering.
+This runs at the raw REPL of Debian's stock micro:bit image, WITHOUT the kit agent, and writes
+firmware/kb_d_model_core.py (this checkout's) to the board's file system: on the kit's image
+the frozen copy in flash would shadow that file, so the board here is pinned to Debian's image.
+What it proves is that the core itself (reading model data with every check, and integer
+prediction), compiled by 1.9.2, runs there and agrees with the host bit for bit. After a soft
+reset inside the raw REPL (main.py does not run; ~9.8 KB free) the core alone is written to the
+board and imported, the models go to its file system as the words kb_model.txt holds, the core
+parses them a line at a time, and 200 inputs per model come back with the host's labels.
+Malformed model data gets the core's typed ValueError (E_ARG / E_RANGE) and the REPL goes on.
+tests/qemu/test_qemu_model_agent.py proves the agent and the model driver on the kit's image.
 
 Models within the v1's limits (docs/ai.md): k-NN with 30 stored samples of 6 features, trees of depth <= 6.
 """
@@ -16,21 +18,19 @@ Models within the v1's limits (docs/ai.md): k-NN with 30 stored samples of 6 fea
 from __future__ import annotations
 
 import ast
-import math
-import random
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kitbridge.ai import KNN, DecisionTree, features, pick, windows
+from gesture_models import GOOD, HZ, MALFORMED, WINDOW, deepest_tree, depth, train
 from kitbridge.ai.model import to_words
 from kitbridge.deploy.copier import _write
 from kitbridge.errors import DeviceError
+from kitbridge.link.qemu import QemuMicrobit, firmware_hex_named, missing_tools
+from tooling import tool_missing
 
 CORE = Path(__file__).resolve().parents[2] / "firmware" / "kb_d_model_core.py"
-GESTURES = ("still", "tilt_left", "tilt_right", "shake")
-NAMES = ["x.mean", "x.var", "x.peak", "x.zc", "y.mean", "z.mean"]  # as tests/ai trains on
-WINDOW, HZ = 25, 100
 LINE = 34  # characters of model words a line, as `model add` chunks them for a small board
 
 # On the board, beside the core: L reads a file a line at a time (1.9.2's files are not
@@ -52,63 +52,21 @@ def P(m,X):
  print(r)"""
 
 
-def recording(gesture: str, seconds: float, seed: int) -> list[tuple[float, float, float]]:
-    """Accelerometer samples (g) of a hand making `gesture`, moved as tests/ai/gestures.py moves
-    the simulated board, on a virtual clock at HZ: the same seed gives the same samples."""
-    rng = random.Random(seed)
-    tilt, amp, freq = rng.uniform(0.5, 0.6), rng.uniform(2.0, 3.0), rng.uniform(4.0, 6.0)
-    out = []
-    for i in range(int(seconds * HZ)):
-        t = i / HZ
-        if gesture == "still":
-            x, y, z = rng.gauss(0, 0.02), rng.gauss(0, 0.02), -1 + rng.gauss(0, 0.02)
-        elif gesture in ("tilt_left", "tilt_right"):
-            side = -1 if gesture == "tilt_left" else 1
-            x = side * (tilt + 0.2 * math.sin(2 * math.pi * 0.4 * t)) + rng.gauss(0, 0.03)
-            y, z = rng.gauss(0, 0.05), -0.8 + rng.gauss(0, 0.03)
-        else:
-            a = amp * (1 + 0.2 * math.sin(2 * math.pi * 0.3 * t))
-            x = a * math.sin(2 * math.pi * freq * t) + rng.gauss(0, 0.2)
-            y, z = rng.gauss(0, 0.3), -1 + rng.gauss(0, 0.3)
-        out.append(tuple(max(-7.9, min(7.9, v)) for v in (x, y, z)))
-    return out
-
-
-def gesture_rows(seconds: float, seed: int, step: int) -> tuple[list[list[int]], list[str]]:
-    rows, labels = [], []
-    for i, gesture in enumerate(GESTURES):
-        for w in windows(recording(gesture, seconds, seed + i), WINDOW, step):
-            rows.append(pick(features(w), NAMES))
-            labels.append(gesture)
-    return rows, labels
-
-
-def depth(nodes: list[list[int]]) -> int:
-    def down(i: int) -> int:
-        f, _, left, right = nodes[i]
-        return 0 if f < 0 else 1 + max(down(left), down(right))
-    return down(0)
+@pytest.fixture
+def board() -> Iterator[QemuMicrobit]:
+    """A fresh emulated micro:bit on Debian's MicroPython image: its file system's
+    kb_d_model_core.py is the one imported (the kit's image has the core frozen in flash)."""
+    debian = firmware_hex_named("debian")
+    missing = missing_tools(debian)
+    if missing:
+        tool_missing("the qemu model layer needs " + "; ".join(missing))
+    with QemuMicrobit(debian) as b:
+        yield b
 
 
 @pytest.fixture(scope="module")
 def models():
-    """(tree, k-NN, 200 inputs) trained on simulated gestures: 3 s a gesture for training, the
-    inputs from 2 s held out (other seeds) and rows near them, as tests/ai's agreement test."""
-    train_x, train_y = gesture_rows(3.0, 0, 10)
-    test_x, _ = gesture_rows(2.0, 100, 25)
-    tree = DecisionTree(max_depth=6)
-    tree.use(NAMES, window=WINDOW, hz=HZ)
-    tree.fit(train_x, train_y)
-    picked = [round(i * (len(train_x) - 1) / 29) for i in range(30)]  # 30 spread over every gesture
-    knn = KNN(k=3)
-    knn.use(NAMES, window=WINDOW, hz=HZ)
-    knn.fit([train_x[i] for i in picked], [train_y[i] for i in picked])
-    rng = random.Random(3)
-    inputs = [list(r) for r in test_x][:200]
-    while len(inputs) < 200:
-        base = rng.choice(test_x)
-        inputs.append([v + rng.randint(-abs(v) * 3 // 10 - 5, abs(v) * 3 // 10 + 5) for v in base])
-    return tree, knn, inputs
+    return train()
 
 
 @pytest.fixture
@@ -195,12 +153,7 @@ def test_tree_and_knn_predict_on_the_v1_as_on_the_host(repl, models, figure):
 
 
 def test_the_deepest_tree_the_v1_takes_predicts_as_on_the_host(repl, figure):
-    rng = random.Random(11)
-    rows = [[rng.randint(-2000, 2000) for _ in NAMES] for _ in range(600)]
-    tree = DecisionTree(max_depth=6)  # on noise it grows as deep as it may
-    tree.use(NAMES, window=WINDOW, hz=HZ)
-    tree.fit(rows, [rng.choice(GESTURES) for _ in rows])
-    assert depth(tree.data["nodes"]) == 6
+    tree, inputs = deepest_tree()
     put(repl, {"tree.txt": model_file(to_words(tree.to_data()))})
     repl.exec("import kb_d_model_core as C")
     repl.exec(LINES)
@@ -208,41 +161,13 @@ def test_the_deepest_tree_the_v1_takes_predicts_as_on_the_host(repl, figure):
     before = free(repl)
     repl.exec("R=C.parse(L('tree.txt'))")
     after = free(repl)
-    inputs = [[rng.randint(-2500, 2500) for _ in NAMES] for _ in range(200)]
     got, ms = predict_on_board(repl, "R", inputs)
     assert [tree.data["labels"][i] for i in got] == tree.predict(inputs)
     figure(f"v1 REPL heap: a depth-6 tree of {len(tree.data['nodes'])} nodes",
            f"{before - after} B parsed, {after} B left; 200 predictions in {ms:.0f} ms")
 
 
-GOOD = "kbm1 tree 50 25 -1 -1 2 1 -1 low high 0 3 0 100 1 2 -1 0 0 0 -1 1 0 0"
-DEEP = "kbm1 tree 50 25 -1 -1 2 1 -1 a b 0 27 " + " ".join(
-    f"0 0 {i + 1} {i + 2}" if i < 13 else "-1 0 0 0" for i in range(27))
-
-
-@pytest.mark.parametrize("text, code, says", [
-    ("kbm2 tree 50 25 -1 -1 2 1 -1 low high 0 1 -1 0 0 0", "E_ARG", "kbm1"),  # bad magic
-    ("kbm1 forest 50 25 -1 -1 2 1 -1 low high 0 1 -1 0 0 0", "E_ARG", "kind"),
-    (GOOD.replace("0 100 1 2", "0 nan 1 2"), "E_ARG", "whole number"),  # NaN-like words
-    (GOOD.replace("0 100 1 2", "0 inf 1 2"), "E_ARG", "whole number"),
-    (GOOD.replace("0 100 1 2", "0 1.5 1 2"), "E_ARG", "whole number"),
-    ("kbm1 tree 500 25 -1 -1 2 1 -1 low high 0 1 -1 0 0 0", "E_RANGE", "hz"),  # sizes out of range
-    ("kbm1 tree 50 25 -1 -1 11 1 -1 low high 0 1 -1 0 0 0", "E_RANGE", "labels"),
-    ("kbm1 knn 50 25 -1 -1 2 1 -1 low high 0 3 2 5 0 6 1", "E_RANGE", "samples"),
-    ("kbm1 tree 50 25 -1 -1 2 1 -1 low high 0 256", "E_RANGE", "nodes"),
-    ("kbm1 tree 50 25 -1 -1 2 1 -1 low high 15 1 -1 0 0 0", "E_RANGE", "feature"),
-    (GOOD.replace("1 2 -1 0", "0 2 -1 0"), "E_RANGE", "child"),  # a loop back to the root
-    (DEEP, "E_RANGE", "deeper than 12"),  # too deep
-    (GOOD.replace("-1 0 0 0", "-1 5 0 0"), "E_RANGE", "leaf label"),  # unknown label index
-    ("kbm1 knn 50 25 -1 -1 2 1 -1 low high 0 1 1 5 2", "E_RANGE", "sample label"),
-    ("kbm1 tree 50 25 -1 -1 2 1 2 low high 0 1 -1 0 0 0", "E_RANGE", "led label"),
-    ("kbm1 tree 50 25 -1 -1 2 1 -1 low low 0 1 -1 0 0 0", "E_ARG", "twice"),
-    (GOOD.rsplit(" ", 4)[0], "E_ARG", "ends early"),
-    # 200 samples of 15 features need 12.8 KB: more than the v1's whole heap (elsewhere: ends early)
-    ("kbm1 knn 50 25 -1 -1 2 15 -1 low high " + " ".join(map(str, range(15))) + " 3 200 1 2 3", "E_RANGE",
-     "too big for this board"),
-    (GOOD + " 7", "E_ARG", "longer"),
-])
+@pytest.mark.parametrize("text, code, says", MALFORMED)
 def test_malformed_models_get_a_typed_error_and_the_repl_goes_on(repl, text, code, says):
     put(repl, {"good.txt": model_file(GOOD.split()), "bad.txt": model_file(text.split())})
     repl.exec("import kb_d_model_core as C")
