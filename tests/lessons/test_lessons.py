@@ -184,15 +184,16 @@ def accuracy(out: str) -> int:
     return int(found.group(1))
 
 
-def test_12_knn_recognises_the_gestures_and_the_shake_live(run_lesson):
-    world, out = run_lesson("12", "mpython")
+@pytest.mark.parametrize("kind", ["mpython", "microbit-v1"])
+def test_12_knn_recognises_the_gestures_and_the_shake_live(run_lesson, kind):
+    world, out = run_lesson("12", kind)
     assert accuracy(out) >= 90  # the figure its README states
     assert "I think: shake" in out and out.rindex("I think: still") > out.index("I think: shake")
     assert len(lit_periods(world)) >= 5  # four recordings, then the shake seen live
     assert world.presses("a") == 4 and world.presses("b") == 1 and not world.led
 
 
-@pytest.mark.parametrize("kind", ["mpython", "microbit-v2"])
+@pytest.mark.parametrize("kind", ["mpython", "microbit-v2", "microbit-v1"])
 def test_13_the_tree_goes_into_the_board_which_then_decides_by_itself_unplugged(run_lesson, kind):
     world, out = run_lesson("13", kind)
     assert accuracy(out) >= 90  # the figure its README states
@@ -220,8 +221,9 @@ def test_13_the_tree_goes_into_the_board_which_then_decides_by_itself_unplugged(
         assert bool(state and state[-1]) == (gesture == "shake"), (gesture, led)
 
 
-def test_15_taught_with_the_buttons_the_board_knows_a_wave_by_itself(run_lesson):
-    world, out = run_lesson("15", "mpython")
+@pytest.mark.parametrize("kind", ["mpython", "microbit-v1"])
+def test_15_taught_with_the_buttons_the_board_knows_a_wave_by_itself(run_lesson, kind):
+    world, out = run_lesson("15", kind)
     assert "enough 'wave'" in out and "enough 'rest'" in out
     after = out[out.index("decides by itself"):]
     assert "The board says: wave" in after and after.rindex("The board says: rest") > after.index("The board says: wave")
