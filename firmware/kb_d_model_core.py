@@ -1,10 +1,10 @@
 # The model driver's pure part: model data words -> a checked model, its integer prediction, and
-# window features. No hardware and no agent, so it also runs alone: compiled at the REPL of a
-# micro:bit v1 on Debian's MicroPython (tests/qemu/test_qemu_model.py), where compiling it just
-# fits: a few more operations have tipped it into a MemoryError. Kept small for that heap: loops,
-# not comprehensions (each is a function of its own), and one word reader.
+# window features. No hardware and no agent, so it also runs alone (tests/qemu/test_qemu_model.py
+# at a micro:bit v1's REPL). Kept small for a small heap: loops, not comprehensions (each is a
+# function of its own), and one word reader.
 # The format and the integer rules are docs/ai.md; kitbridge.ai computes the same on the host.
-# A model: [kind, hz, win, scl, sda, led label, labels, features, body (ints)].
+# A model: [kind, hz, win, scl, sda, led label, labels, features, body, k (k-NN)]; the body is
+# rows() of records: a k-NN's samples, a linear model's classes, a tree's nodes.
 BIG = 100000000  # no number in a model is larger (keeps the board's sums small and exact)
 
 
@@ -61,46 +61,54 @@ def parse(c):
     if k == 'knn':
         j = g(1, 15, 'k')
         n = g(j, 200, 'samples')
-        z = 2 + n * (nf + 1)
+        e = nf + 1  # a record: a sample's values, then its label
     elif k == 'lin':
-        z = nl * (nf + 1)
+        n, e = nl, nf + 1  # a class's weights, then its bias
     else:
-        n = g(1, 255, 'nodes')
-        z = 4 * n
+        n, e = g(1, 255, 'nodes'), 4  # feature (-1: a leaf), threshold or label, two children
     try:
-        # made at its full size: a list that grows needs twice the room, in one piece
-        b = [0] * z
-        d = [0] * (n if k == 'tree' else 0)  # each tree node's depth
+        b = rows(n, e)
+        d = bytearray(n if k == 'tree' else 0)  # each tree node's depth
     except MemoryError:
-        raise ValueError('E_RANGE', 'model of %d numbers: too big for this board' % z)
-    if k == 'knn':
-        b[0], b[1] = j, n
-        for i in range(2, z):
-            b[i] = g(0, nl - 1, 'sample label') if i % (nf + 1) == 1 else g(-BIG, BIG, 'value')
-    elif k == 'lin':
-        for i in range(z):
-            b[i] = g(-BIG, BIG, 'weight')
-    else:
-        for i in range(n):
-            p = 4 * i
-            b[p] = g(-1, nf - 1, 'node feature')
-            if b[p] < 0:
-                b[p + 1] = g(0, nl - 1, 'leaf label')
-                g(0, 0, 'leaf child')
-                g(0, 0, 'leaf child')
-                continue
-            b[p + 1] = g(-BIG, BIG, 'threshold')
-            for j in (2, 3):
-                # a child comes after its parent: no loops, and one pass finds the depth
-                ch = g(i + 1, n - 1, 'child')
-                b[p + j] = ch
-                d[ch] = max(d[ch], d[i] + 1)
-                if d[ch] > 12:
-                    raise ValueError('E_RANGE', 'model tree deeper than 12')
-    m.append(b)
+        raise ValueError('E_RANGE', 'model of %d numbers: too big for this board' % (n * e))
+    w = len(b[0]) // e  # records a row
+    for i in range(n):
+        r, p = b[i // w], i % w * e
+        if k != 'tree':
+            for q in range(nf):
+                r[p + q] = g(-BIG, BIG, 'value' if k == 'knn' else 'weight')
+            r[p + nf] = g(0, nl - 1, 'sample label') if k == 'knn' else g(-BIG, BIG, 'weight')
+            continue
+        r[p] = g(-1, nf - 1, 'node feature')
+        if r[p] < 0:
+            r[p + 1] = g(0, nl - 1, 'leaf label')
+            g(0, 0, 'leaf child')
+            g(0, 0, 'leaf child')
+            continue
+        r[p + 1] = g(-BIG, BIG, 'threshold')
+        for q in (2, 3):
+            # a child comes after its parent: no loops, and one pass finds the depth
+            ch = g(i + 1, n - 1, 'child')
+            r[p + q] = ch
+            d[ch] = max(d[ch], d[i] + 1)
+            if d[ch] > 12:
+                raise ValueError('E_RANGE', 'model tree deeper than 12')
+    m.extend((b, j if k == 'knn' else 0))
     if next(t):
         raise ValueError('E_ARG', 'model data is longer than its sizes say')
     return m
+
+
+def rows(n, e):
+    # room for n records of e numbers, in lists of whole records of up to 32 numbers: one long
+    # list needs all its room in one piece, which a micro:bit v1's heap seldom has after a while
+    # of use (measured under QEMU: a 1.4 KB list refused with 5 KB free), though it has enough
+    w = max(1, 32 // e)
+    b = []
+    while n > 0:
+        b.append([0] * (min(w, n) * e))
+        n -= w
+    return b
 
 
 def predict(m, x):
@@ -108,34 +116,36 @@ def predict(m, x):
     k, nl, b = m[0], len(m[6]), m[8]
     nf = len(x)
     if k == 'tree':
+        w = len(b[0]) // 4
         i = 0
-        while b[i * 4] >= 0:
-            i = b[i * 4 + 2] if x[b[i * 4]] <= b[i * 4 + 1] else b[i * 4 + 3]
-        return b[i * 4 + 1]
+        while 1:
+            r, p = b[i // w], i % w * 4
+            if r[p] < 0:
+                return r[p + 1]
+            i = r[p + 2] if x[r[p]] <= r[p + 1] else r[p + 3]
     s = [0] * nl
-    if k == 'lin':
-        for c in range(nl):
-            p = c * (nf + 1)
-            s[c] = b[p + nf]
-            for j in range(nf):
-                s[c] += b[p + j] * x[j]
-    else:
-        near = []  # (distance, label) of the k nearest so far; an earlier sample wins a tie
-        p = 2
-        for i in range(b[1]):
+    near = []  # k-NN: (distance, label) of the k nearest so far; an earlier sample wins a tie
+    c = 0  # lin: the class whose weights come next
+    for r in b:
+        for p in range(0, len(r), nf + 1):
+            if k == 'lin':
+                s[c] = r[p + nf]
+                for j in range(nf):
+                    s[c] += r[p + j] * x[j]
+                c += 1
+                continue
             d = 0
             for j in range(nf):
-                e = x[j] - b[p + j]
+                e = x[j] - r[p + j]
                 d += e * e
             j = len(near)
             while j and near[j - 1][0] > d:
                 j -= 1
-            if j < b[0]:
-                near.insert(j, (d, b[p + nf]))
-                del near[b[0]:]
-            p += nf + 1
-        for d, c in near:
-            s[c] += 1
+            if j < m[9]:
+                near.insert(j, (d, r[p + nf]))
+                del near[m[9]:]
+    for d, c in near:
+        s[c] += 1
     c = 0
     for i in range(nl):
         if s[i] > s[c]:
