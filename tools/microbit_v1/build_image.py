@@ -1,6 +1,6 @@
 """Build the kit's micro:bit v1 firmware: Debian's micro:bit MicroPython with modules frozen in.
 
-    python tools/microbit_v1/build.py --source DIR --out FILE.hex [--firmware DIR] MODULE.py...
+    python tools/microbit_v1/build_image.py --source DIR --out FILE.hex [--firmware DIR] MODULE.py...
 
 DIR is Debian's source package firmware-microbit-micropython, unpacked with its yotta modules
 and targets (tools/build-microbit-v1 fetches it). The source is copied, never changed in place.
@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from freeze_mpy import _OPCODE_FORMAT, Freezer, FreezeError, QstrTools  # noqa: E402
+from freeze_mpy import OPCODE_FORMAT, Freezer, FreezeError, QstrTools  # noqa: E402
 
 FROZEN_INDEX = "kb_frozen.py"
 # MicroPython runs main.py from the file system only: frozen, the main loop is kb_main, and
@@ -67,7 +67,7 @@ def check_opcode_table(tree: Path) -> None:
     rows = re.findall(r"OC4\(([UBQVO]), ([UBQVO]), ([UBQVO]), ([UBQVO])\)", text)
     codes = {"U": 0, "B": 0, "Q": 1, "V": 2, "O": 3}
     table = [codes[c] for row in rows for c in row]
-    if table[:len(_OPCODE_FORMAT)] != _OPCODE_FORMAT or any(table[len(_OPCODE_FORMAT):]):
+    if table[:len(OPCODE_FORMAT)] != OPCODE_FORMAT or any(table[len(OPCODE_FORMAT):]):
         raise FreezeError("this firmware source's py/bc.c has other opcode formats than "
                           "MicroPython 1.9.2: freeze_mpy.py does not fit it")
 
@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         build(args.source, args.out, modules, workdir)
     except FreezeError as exc:
-        sys.stderr.write(f"build.py: {exc}\n")
+        sys.stderr.write(f"build_image.py: {exc}\n")
         return 1
     return 0
 
