@@ -1,6 +1,6 @@
 """Build the kit's micro:bit v1 firmware: Debian's micro:bit MicroPython with modules frozen in.
 
-    python tools/microbit_v1/build_image.py --source DIR --out FILE.hex [--firmware DIR] MODULE.py...
+    python tools/microbit_v1/build_image.py --source DIR --out FILE.hex [--workdir DIR] MODULE.py...
 
 DIR is Debian's source package firmware-microbit-micropython, unpacked with its yotta modules
 and targets (tools/build-microbit-v1 fetches it). The source is copied, never changed in place.
