@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from kitbridge.boards import load_board
-from kitbridge.deploy.copier import _pieces
 from kitbridge.deploy.files import MAIN_IMPORT, _firmware_files, deploy_files, digest
-from kitbridge.link.rawrepl import RawRepl
+from kitbridge.link.rawrepl import RawRepl, literal_pieces
 from kitbridge.errors import DeployError
 
 MODEL = ("kb_d_model.py", "kb_d_model_core.py")
@@ -58,7 +57,7 @@ def test_files_the_boards_image_has_built_in_are_not_copied_but_their_boot_hooks
     assert sorted(files) == ["kb_board.py", "main.py"]
     assert "BOOT = ('kb_d_model',)" in files["kb_board.py"].decode()  # a stored model starts at power-on
     assert files["main.py"] == MAIN_IMPORT  # the loop is built in
-    assert len(list(_pieces(MAIN_IMPORT.decode(), RawRepl(None).burst - 4))) == 1  # one write: all or none
+    assert len(list(literal_pieces(MAIN_IMPORT.decode(), RawRepl(None).burst - 4))) == 1  # one write: all or none
     assert list(files)[-1] == "main.py"
 
 

@@ -22,13 +22,12 @@ from typing import Any
 from .. import labels, wire
 from ..boards import BoardSpec
 from ..errors import DeployError, DeviceError, KitError
-from ..link.rawrepl import RawRepl
+from ..link.rawrepl import RawRepl, literal_pieces
 from .files import BOARD_MODULE, MANIFEST, deploy_files, digest, firmware_version, manifest_text, parse_manifest
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (file name, bytes of it written so far, its size)
-_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 @dataclass
@@ -180,7 +179,7 @@ def _write(repl: RawRepl, name: str, data: bytes, has_size: bool, progress: Prog
         # Each command fits the board's input buffer whole, so the board's OK paces the copy.
         budget = repl.burst - len("w()\x04")
         done = 0
-        for literal, size in _pieces(text, budget):
+        for literal, size in literal_pieces(text, budget):
             repl.exec(f"w({literal})", timeout)
             done += size
             if progress:
@@ -199,23 +198,6 @@ def _write(repl: RawRepl, name: str, data: bytes, has_size: bool, progress: Prog
     if progress and not data:
         progress(name, 0, 0)
     logger.debug("wrote %s (%d bytes)", name, len(data))
-
-
-def _pieces(text: str, budget: int):
-    """(quoted literal, bytes of file) pieces of `text`, each literal at most `budget` bytes."""
-    piece: list[str] = []
-    used = size = 0
-    for ch in text:
-        esc = _ESCAPES.get(ch) or (ch if 32 <= ord(ch) != 127 else f"\\x{ord(ch):02x}")
-        cost = len(esc.encode("utf-8"))
-        if used + cost + 2 > budget and piece:
-            yield "'" + "".join(piece) + "'", size
-            piece, used, size = [], 0, 0
-        piece.append(esc)
-        used += cost
-        size += len(ch.encode("utf-8"))
-    if piece:
-        yield "'" + "".join(piece) + "'", size
 
 
 def _literal(text: str, kind: type) -> Any:

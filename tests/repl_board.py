@@ -4,6 +4,9 @@
     with ReplBoard("mpython") as board:
         main(["deploy", "--port", board.port, ...])   # writes board.files; then the firmware runs
 
+With `paste_window`, the raw REPL has raw-paste mode (MicroPython 1.14 and later) with that
+flow-control window, and counts any byte the host sends beyond it in `overrun`.
+
 The raw REPL runs the code deploy sends with CPython, against the board's files (open, os.listdir,
 os.remove, os.stat, os.uname); tests only ever send it deploy's own code. Ctrl-D at the friendly
 prompt soft-reboots: the board's SimBoard (same unique id, same files) starts the firmware (so
@@ -32,8 +35,11 @@ MACHINES = {"mpython": "mPython with ESP32", "esp32-devkitc": "ESP32 module with
 
 
 class ReplBoard:
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, paste_window: int = 0) -> None:
         self.kind = kind
+        self.paste_window = paste_window
+        self.overrun = 0  # raw-paste bytes the host sent beyond the window it was given
+        self._credit = 0
         self.sim = SimBoard(kind, baud=0, pty=False)  # runs the firmware after a soft reboot
         self.files = self.sim.files  # the board's flash
         self.boots = 0
@@ -90,10 +96,15 @@ class ReplBoard:
             elif byte == 4:
                 self._send(b"MPY: soft reboot\r\n")
                 self._boot()
-        elif self._mode == "paste-probe":  # \x05 then 'A' \x01: no raw-paste here, as on old firmware
-            if byte == 1:
+        elif self._mode == "paste-probe":  # \x05 then 'A' \x01
+            if byte == 1 and self.paste_window:
+                self._mode, self._credit = "paste", self.paste_window
+                self._send(b"R\x01" + self.paste_window.to_bytes(2, "little"))
+            elif byte == 1:  # no raw-paste, as on old firmware
                 self._mode = "raw"
                 self._send(b"R\x00")
+        elif self._mode == "paste":
+            self._paste(byte)
         elif byte == 2:
             self._mode = "friendly"
             self._send(b"\r\nMicroPython (kitbridge test REPL)\r\n>>> ")
@@ -113,6 +124,22 @@ class ReplBoard:
             self._send(b"\r\n" + RAW_BANNER)
         else:
             self._code.append(byte)
+
+    def _paste(self, byte: int) -> None:
+        if byte == 4:
+            self._send(b"\x04")
+            out, err = self._run(self._code.decode("utf-8"))
+            self._mode, self._code = "raw", bytearray()
+            self._send(out + b"\x04" + err + b"\x04>")
+            return
+        if self._credit == 0:
+            self.overrun += 1
+        else:
+            self._credit -= 1
+        self._code.append(byte)
+        if len(self._code) % self.paste_window == 0:  # the board read a window's worth: more may come
+            self._credit += self.paste_window
+            self._send(b"\x01")
 
     def _fresh(self) -> dict[str, Any]:
         board_os = flash.make_os(self.files)
