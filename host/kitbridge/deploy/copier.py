@@ -160,7 +160,12 @@ def _copy(repl: RawRepl, spec: BoardSpec, label: str | None, progress: Progress 
 
 def _built_in(repl: RawRepl, timeout: float) -> dict[str, str]:
     """name -> sha256 of the kit files the board's MicroPython image holds (none in most images)."""
-    found = repl.exec("try:\n import kb_frozen;print(kb_frozen.FILES)\nexcept ImportError:\n print({})", timeout)
+    try:
+        found = repl.exec("import kb_frozen as F;print(F.FILES)", timeout)  # one burst: no pieces
+    except DeviceError as exc:
+        if "no module named 'kb_frozen'" in str(exc).lower():
+            return {}
+        raise
     files = _literal(found, dict)
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
         raise DeployError(f"the board's kb_frozen.FILES is not a table of file names and hashes ({found[:80]!r}); "
