@@ -59,6 +59,7 @@ with Board() as board:
     print(f"Accuracy on {len(test_rows)} new windows: {accuracy:.0%} · 在{len(test_rows)}个新窗口上的准确率：{accuracy:.0%}")
 
     print("Now move the board: the LED lights for 'shake'. Press B to stop. · 现在动动板子：摇晃时LED亮。按B结束。")
+    board.button_b.was_pressed()  # forget the presses before now · 忘掉之前的按键
     last = None
     stop_at = time.monotonic() + 120  # two minutes at most · 最多两分钟
     with board.accelerometer.stream(hz=HZ) as stream:
@@ -73,7 +74,7 @@ with Board() as board:
                 print(f"I think: {guess} · 我觉得是：{guess}")
                 board.led.value = guess == "shake"
                 last = guess
-            if board.button_b.is_pressed or time.monotonic() > stop_at:
+            if board.button_b.was_pressed() or time.monotonic() > stop_at:  # even a quick press · 快速一按也算
                 break
     board.led.off()
     print("Bye! · 再见！")

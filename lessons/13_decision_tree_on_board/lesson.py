@@ -77,7 +77,8 @@ with Board() as board:
           "现在板子自己做决定。摇一摇！看够了就按B。")
     last = None
     stop_at = time.monotonic() + 120  # two minutes at most · 最多两分钟
-    while time.monotonic() < stop_at and not board.button_b.is_pressed:
+    board.button_b.was_pressed()  # forget the presses before now · 忘掉之前的按键
+    while time.monotonic() < stop_at and not board.button_b.was_pressed():  # even a quick press · 快速一按也算
         label = on_board.wait(timeout=5)  # the board's own decision · 板子自己的决定
         if label != last:
             print(f"The board says: {label} · 板子说：{label}")

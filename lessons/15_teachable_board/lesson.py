@@ -49,7 +49,8 @@ with Board() as board:
     print(f"现在板子自己做决定：做“{A_MEANS}”，它的LED就会亮。按A结束。")
     last = None
     stop_at = time.monotonic() + 120
-    while time.monotonic() < stop_at and not board.button_a.is_pressed:
+    board.button_a.was_pressed()  # forget the presses before now · 忘掉之前的按键
+    while time.monotonic() < stop_at and not board.button_a.was_pressed():  # even a quick press · 快速一按也算
         label = on_board.wait(timeout=5)  # the board's own decision · 板子自己的决定
         if label != last:
             print(f"The board says: {label} · 板子说：{label}")

@@ -62,6 +62,17 @@ def test_button_events_and_callbacks(board):
     assert not board.button_a.is_pressed
 
 
+def test_a_quick_press_between_two_looks_is_seen_once_by_was_pressed(board):
+    released = threading.Event()
+    board.button_a.when_released = released.set
+    assert not board.button_a.was_pressed()
+    board.sim.world.click("a", 0.05)  # down and up again while the program looks elsewhere
+    assert released.wait(2)
+    assert not board.button_a.is_pressed
+    assert board.button_a.was_pressed()
+    assert not board.button_a.was_pressed()  # once per press, as on a micro:bit
+
+
 def test_waiting_for_a_press_that_never_comes_times_out(board):
     with pytest.raises(KitTimeout, match="button A was not pressed within 0.2 s"):
         board.button_a.wait_for_press(timeout=0.2)

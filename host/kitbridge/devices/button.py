@@ -22,6 +22,7 @@ class Button(Device):
         board.button_a.wait_for_press(timeout=5)
         board.button_a.when_pressed = lambda: print("A!")
         down = board.button_a.is_pressed
+        while not board.button_a.was_pressed(): ...   # a quick press is never missed
     """
 
     def __init__(self, board: Board, name: str, letter: str) -> None:
@@ -32,10 +33,23 @@ class Button(Device):
         self._changed = threading.Condition()
         self._presses = 0
         self._releases = 0
+        self._presses_seen = 0  # by was_pressed()
 
     @property
     def is_pressed(self) -> bool:
         return self._ask("button", self.letter) == "1"
+
+    def was_pressed(self) -> bool:
+        """True if the button went down since the last call (or since the board connected).
+
+        As micro:bit's button_a.was_pressed(): a loop that checks it now and then never
+        misses a quick press, where is_pressed only sees the button while it is held.
+        """
+        self.board.check()
+        with self._changed:
+            pressed = self._presses > self._presses_seen
+            self._presses_seen = self._presses
+        return pressed
 
     def wait_for_press(self, timeout: float | None = None) -> None:
         """Return once the button is down (at once if it already is); KitTimeout after
