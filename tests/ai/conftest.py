@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from gestures import GESTURES, HZ, NAMES, WINDOW, record
+from gestures import HZ, NAMES, WINDOW, record
+from kitbridge.sim.hand import GESTURES
 
 from kitbridge import Board
 from kitbridge.ai import features, pick, windows

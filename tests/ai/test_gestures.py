@@ -8,7 +8,8 @@ import random
 
 import pytest
 
-from gestures import HZ, NAMES, WINDOW, Hand
+from gestures import HZ, NAMES, WINDOW
+from kitbridge.sim.hand import Hand
 
 from kitbridge.ai import KNN, DecisionTree, Perceptron, from_data
 from kitbridge import Board
@@ -84,7 +85,7 @@ def test_the_model_survives_a_reboot_and_decides_with_no_requests(board, gesture
     world.acceleration = (0.6, 0.0, -0.8)
     assert world.wait_for(lambda: watcher.predictions[-1:] == ["tilt_right"], 3)
     assert not world.led
-    hand = Hand(world, "shake", 9)
+    hand = Hand(world, 9, "shake")
     hand.start()
     try:
         assert world.wait_for(lambda: watcher.predictions[-1:] == ["shake"] and world.led, 3)

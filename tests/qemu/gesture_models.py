@@ -2,42 +2,26 @@
 simulated accelerometer gestures, the 200 inputs host and board are compared on, and malformed
 model data with the typed error each must get.
 
-The hand moves as tests/ai/gestures.py moves the simulated board, but on a virtual clock: the
+The hand is the simulated board's (kitbridge.sim.hand.Hand), posed on a virtual clock: the
 same seed gives the same samples, so every run trains the same models. Models within the micro:bit
 v1's limits (docs/ai.md): k-NN with 30 stored samples of 6 features, trees of depth <= 6.
 """
 
 from __future__ import annotations
 
-import math
 import random
 
 from kitbridge.ai import KNN, DecisionTree, features, pick, windows
+from kitbridge.sim.hand import GESTURES, Hand
 
-GESTURES = ("still", "tilt_left", "tilt_right", "shake")
 NAMES = ["x.mean", "x.var", "x.peak", "x.zc", "y.mean", "z.mean"]  # as tests/ai trains on
 WINDOW, HZ = 25, 100
 
 
 def recording(gesture: str, seconds: float, seed: int) -> list[tuple[float, float, float]]:
     """Accelerometer samples (g) of a hand making `gesture`, at HZ."""
-    rng = random.Random(seed)
-    tilt, amp, freq = rng.uniform(0.5, 0.6), rng.uniform(2.0, 3.0), rng.uniform(4.0, 6.0)
-    out = []
-    for i in range(int(seconds * HZ)):
-        t = i / HZ
-        if gesture == "still":
-            x, y, z = rng.gauss(0, 0.02), rng.gauss(0, 0.02), -1 + rng.gauss(0, 0.02)
-        elif gesture in ("tilt_left", "tilt_right"):
-            side = -1 if gesture == "tilt_left" else 1
-            x = side * (tilt + 0.2 * math.sin(2 * math.pi * 0.4 * t)) + rng.gauss(0, 0.03)
-            y, z = rng.gauss(0, 0.05), -0.8 + rng.gauss(0, 0.03)
-        else:
-            a = amp * (1 + 0.2 * math.sin(2 * math.pi * 0.3 * t))
-            x = a * math.sin(2 * math.pi * freq * t) + rng.gauss(0, 0.2)
-            y, z = rng.gauss(0, 0.3), -1 + rng.gauss(0, 0.3)
-        out.append(tuple(max(-7.9, min(7.9, v)) for v in (x, y, z)))
-    return out
+    hand = Hand(None, seed, gesture)  # posed on a virtual clock: its thread never runs
+    return [hand.pose(i / HZ) for i in range(int(seconds * HZ))]
 
 
 def gesture_rows(seconds: float, seed: int, step: int) -> tuple[list[list[int]], list[str]]:
