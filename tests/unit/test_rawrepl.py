@@ -17,9 +17,23 @@ from repl_board import ReplBoard
 LONG_CODE = "s='%s'\nt='\\'\\\\\\n\u00e9'\nprint(len(s), len(t))" % ("k" * 500)
 
 
-def session(board: ReplBoard) -> tuple[RawRepl, list[int]]:
+@pytest.fixture
+def ports():
+    """Opens a board's pty as the host would; closes what it opened after the test."""
+    opened: list[serial.Serial] = []
+
+    def open_port(board: ReplBoard) -> serial.Serial:
+        opened.append(serial.Serial(board.port, timeout=0.05))
+        return opened[-1]
+
+    yield open_port
+    for port in opened:
+        port.close()
+
+
+def session(port: serial.Serial) -> tuple[RawRepl, list[int]]:
     """A RawRepl on the board's pty, and the size of every write it makes."""
-    repl = RawRepl(serial.Serial(board.port, timeout=0.05), name="the test board")
+    repl = RawRepl(port, name="the test board")
     writes: list[int] = []
     write = repl.port.write
     repl.port.write = lambda data: (writes.append(len(data)), write(data))[1]
@@ -28,9 +42,9 @@ def session(board: ReplBoard) -> tuple[RawRepl, list[int]]:
     return repl, writes
 
 
-def test_long_code_on_a_board_with_raw_paste_keeps_to_its_window():
+def test_long_code_on_a_board_with_raw_paste_keeps_to_its_window(ports):
     with ReplBoard("esp32-devkitc", paste_window=32) as board:
-        repl, writes = session(board)
+        repl, writes = session(ports(board))
         assert repl.exec(LONG_CODE) == "500 4\r\n"
         assert repl.paste is True
         assert board.overrun == 0
@@ -38,9 +52,9 @@ def test_long_code_on_a_board_with_raw_paste_keeps_to_its_window():
         assert repl.exec(LONG_CODE) == "500 4\r\n" and board.overrun == 0  # the window starts afresh
 
 
-def test_long_code_on_old_firmware_goes_in_answered_pieces_that_fit_its_buffer():
+def test_long_code_on_old_firmware_goes_in_answered_pieces_that_fit_its_buffer(ports):
     with ReplBoard("microbit-v1") as board:
-        repl, writes = session(board)
+        repl, writes = session(ports(board))
         assert repl.exec(LONG_CODE) == "500 4\r\n"
         assert repl.paste is False
         assert max(writes) <= repl.burst
@@ -48,9 +62,9 @@ def test_long_code_on_old_firmware_goes_in_answered_pieces_that_fit_its_buffer()
         assert repl.exec("print([n for n in globals() if n.startswith('_k')])") == "[]\r\n"
 
 
-def test_long_code_that_raises_is_a_device_error_and_leaves_nothing_behind():
+def test_long_code_that_raises_is_a_device_error_and_leaves_nothing_behind(ports):
     with ReplBoard("microbit-v1") as board:
-        repl, _ = session(board)
+        repl, _ = session(ports(board))
         with pytest.raises(DeviceError, match="ZeroDivisionError") as caught:
             repl.exec("x=1\n" * 30 + "1/0")
         assert caught.value.code == "E_INTERNAL"

@@ -17,7 +17,6 @@ battery pack, a USB hub that browns out), so its deadman notices the silent host
 from __future__ import annotations
 
 import dataclasses
-
 import hashlib
 import itertools
 import logging
